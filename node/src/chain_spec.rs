@@ -1,0 +1,44 @@
+//! Chain specifications: `dev` and `local` come from the runtime's genesis presets.
+
+use sc_service::{ChainType, Properties};
+use vidchain_runtime::WASM_BINARY;
+
+/// A chain spec of this node (genesis built by the runtime from a preset or a patch).
+pub type ChainSpec = sc_service::GenericChainSpec;
+
+/// `tokenSymbol`, `tokenDecimals` and `ss58Format`, as wallets read them from `system_properties`.
+pub fn properties() -> Properties {
+	let mut props = Properties::new();
+	props.insert("tokenSymbol".into(), vidchain_primitives::TOKEN_SYMBOL.into());
+	props.insert("tokenDecimals".into(), vidchain_primitives::TOKEN_DECIMALS.into());
+	props.insert("ss58Format".into(), vidchain_primitives::SS58_PREFIX.into());
+	props
+}
+
+fn wasm() -> Result<&'static [u8], String> {
+	WASM_BINARY.ok_or_else(|| {
+		"The runtime's wasm blob was not built (was SKIP_WASM_BUILD set?)".to_string()
+	})
+}
+
+/// `--dev`: one validator (Alice), the `development` preset.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("Vidchain Development")
+		.with_id("vidchain_dev")
+		.with_chain_type(ChainType::Development)
+		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// `--chain local`: Alice and Bob validate, the `local_testnet` preset.
+pub fn local_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("Vidchain Local Testnet")
+		.with_id("vidchain_local")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}

@@ -1,0 +1,69 @@
+//! # Vidchain primitives
+//!
+//! The one place for types that the runtime, the node, the edge server and the tests share. It is
+//! `no_std` and depends on nothing above it (primitives ← pallets ← runtime ← node).
+//!
+//! This crate holds the chain-wide basic types and the token constants; the delivery types
+//! (content, receipt, claim, the Merkle trees) join it with the pallets that use them.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+use sp_runtime::{
+	generic,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiSignature,
+};
+
+/// Block number: one block every [`MILLISECS_PER_BLOCK`] ms.
+pub type BlockNumber = u32;
+/// The signature scheme accounts use: sr25519, ed25519 or ecdsa (what polkadot.js expects).
+pub type Signature = MultiSignature;
+/// An account on chain: the public key behind a [`Signature`].
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// An amount of VID (or FUEL), in the smallest unit ([`VID`] of them make one token).
+pub type Balance = u128;
+/// A transaction counter of an account.
+pub type Nonce = u32;
+/// A block or state hash (blake2-256).
+pub type Hash = sp_core::H256;
+/// The block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// A block with opaque extrinsics: what the node handles without knowing the runtime's calls.
+pub type OpaqueBlock = generic::Block<Header, sp_runtime::OpaqueExtrinsic>;
+
+/// Target block time: 6 seconds.
+pub const MILLISECS_PER_BLOCK: u64 = 6000;
+/// Aura slot duration; one block per slot.
+pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
+/// Blocks per minute.
+pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
+/// Blocks per hour.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// Blocks per day.
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// The native token's symbol, as `system_properties` reports it.
+pub const TOKEN_SYMBOL: &str = "VID";
+/// Decimal places of VID.
+pub const TOKEN_DECIMALS: u8 = 12;
+/// SS58 address prefix (42: the generic Substrate prefix, so every wallet reads the addresses).
+pub const SS58_PREFIX: u16 = 42;
+
+/// One VID in base units.
+pub const VID: Balance = 10u128.pow(TOKEN_DECIMALS as u32);
+/// A thousandth of a VID.
+pub const MILLI_VID: Balance = VID / 1_000;
+/// A millionth of a VID.
+pub const MICRO_VID: Balance = VID / 1_000_000;
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn token_units_are_consistent() {
+		assert_eq!(VID, 1_000_000_000_000);
+		assert_eq!(MILLI_VID * 1_000, VID);
+		assert_eq!(MICRO_VID * 1_000_000, VID);
+		assert_eq!(DAYS, 14_400);
+	}
+}

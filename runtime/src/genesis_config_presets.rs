@@ -1,0 +1,91 @@
+//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice and Bob).
+//!
+//! Each preset is a JSON patch over the default genesis config. It always carries
+//! `aura.authorities`, `grandpa.authorities` and `balances.balances`, which tools such as
+//! zombienet rewrite for their own validators.
+
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, VID};
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// What each endowed development account starts with: one million VID.
+pub const ENDOWMENT: crate::Balance = 1_000_000 * VID;
+
+fn testnet_genesis(
+	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		aura: pallet_aura::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+fn authority(key: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
+	(key.public().into(), ed.public().into())
+}
+
+/// `development`: Alice validates alone; Alice, Bob and their stashes are endowed; Alice is sudo.
+pub fn development_config_genesis() -> Value {
+	testnet_genesis(
+		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![
+			Sr25519Keyring::Alice.to_account_id(),
+			Sr25519Keyring::Bob.to_account_id(),
+			Sr25519Keyring::AliceStash.to_account_id(),
+			Sr25519Keyring::BobStash.to_account_id(),
+		],
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// `local_testnet`: Alice and Bob validate; every well-known dev account is endowed.
+pub fn local_config_genesis() -> Value {
+	testnet_genesis(
+		vec![
+			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		],
+		Sr25519Keyring::iter()
+			.filter(|v| v != &Sr25519Keyring::One && v != &Sr25519Keyring::Two)
+			.map(|v| v.to_account_id())
+			.collect::<Vec<_>>(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The JSON patch of the preset `id`, or `None` for an unknown name.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The names of the presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,211 @@
+//! # Vidchain runtime
+//!
+//! The state transition function of Vidchain, a chain for decentralized video delivery:
+//! FRAME system, timestamp, Aura + GRANDPA consensus, balances (the native token **VID**, 12
+//! decimals), transaction payment, sudo and `pallet-nfts` (clip licenses are minted on it).
+//! Vidchain's own pallets join under `pallets/` as their issues land.
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime`-generated code needs a larger recursion limit.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+pub mod configs;
+pub mod genesis_config_presets;
+
+extern crate alloc;
+
+use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256, MultiAddress};
+use sp_version::RuntimeVersion;
+
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+#[cfg(any(feature = "std", test))]
+pub use sp_runtime::BuildStorage;
+pub use vidchain_primitives::{
+	AccountId, Balance, BlockNumber, Hash, Nonce, Signature, DAYS, HOURS, MICRO_VID, MILLISECS_PER_BLOCK,
+	MILLI_VID, MINUTES, SLOT_DURATION, VID,
+};
+
+/// Opaque types: what the node needs to know of the runtime's block format without knowing the
+/// runtime's calls.
+pub mod opaque {
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+	pub use vidchain_primitives::{Header, OpaqueBlock as Block};
+
+	/// A block hash.
+	pub type Hash = vidchain_primitives::Hash;
+}
+
+impl_opaque_keys! {
+	/// The keys a validator holds: Aura to author blocks, GRANDPA to vote on finality.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+/// Runtime version. Bump `spec_version` with every change of the runtime's logic, and
+/// `transaction_version` when calls or their encoding change.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("vidchain"),
+	impl_name: alloc::borrow::Cow::Borrowed("vidchain"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// Smallest balance an account may hold: 0.001 VID.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_VID;
+
+/// How long a transaction's mortality can reach back (in blocks).
+pub const BLOCK_HASH_COUNT: BlockNumber = 2400;
+
+/// The address format: `MultiAddress` over `AccountId`, as polkadot.js Apps expects.
+pub type Address = MultiAddress<AccountId, ()>;
+/// Block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// Block with the runtime's extrinsics.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+/// A block with its justifications.
+pub type SignedBlock = generic::SignedBlock<Block>;
+/// Block id.
+pub type BlockId = generic::BlockId<Block>;
+
+/// The transaction extensions, in order. Every one is known to polkadot.js and subxt, so clients
+/// sign with no custom definitions.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// An extrinsic as it arrives from outside.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+
+/// The payload a signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Storage migrations run on a runtime upgrade (none yet).
+#[allow(unused_parens)]
+type Migrations = ();
+
+/// Dispatches calls to the pallets and runs the block's hooks.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(10)]
+	pub type Nfts = pallet_nfts;
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use frame_support::traits::Get;
+
+	#[test]
+	fn runtime_version_names_vidchain() {
+		assert_eq!(VERSION.spec_name, "vidchain");
+		assert!(VERSION.spec_version >= 100);
+	}
+
+	#[test]
+	fn existential_deposit_is_a_thousandth_vid() {
+		let ed: Balance = <Runtime as pallet_balances::Config>::ExistentialDeposit::get();
+		assert_eq!(ed, VID / 1000);
+	}
+
+	#[test]
+	fn presets_build_valid_genesis() {
+		use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+		for id in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+			let patch = genesis_config_presets::get_preset(&id.into()).expect("preset exists");
+			let json: serde_json::Value = serde_json::from_slice(&patch).expect("valid json");
+			// zombienet relies on these three arrays being in the preset.
+			assert!(json["aura"]["authorities"].as_array().is_some_and(|a| !a.is_empty()), "{id}");
+			assert!(json["grandpa"]["authorities"].as_array().is_some_and(|a| !a.is_empty()), "{id}");
+			assert!(json["balances"]["balances"].as_array().is_some_and(|a| !a.is_empty()), "{id}");
+			// And the patch builds a genesis state.
+			let mut config = RuntimeGenesisConfig::default();
+			let merged = {
+				let mut base = serde_json::to_value(&config).unwrap();
+				json_merge(&mut base, json);
+				base
+			};
+			config = serde_json::from_value(merged).expect("patch fits the genesis config");
+			config.build_storage().expect("genesis builds");
+		}
+		assert!(genesis_config_presets::get_preset(&"no-such-preset".into()).is_none());
+	}
+
+	fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+		match (base, patch) {
+			(serde_json::Value::Object(b), serde_json::Value::Object(p)) =>
+				for (k, v) in p {
+					json_merge(b.entry(k).or_insert(serde_json::Value::Null), v);
+				},
+			(b, p) => *b = p,
+		}
+	}
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Build vidchain-node (release, the one profile we use) in the shared target directory.
+# Usage: scripts/build.sh [extra cargo args]
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$VIDCHAIN_ROOT"
+cargo build --locked --release -p vidchain-node "$@"

@@ -1,0 +1,82 @@
+// @polkadot/api 16.5.6 against a real vidchain-node --dev, with no custom type definitions.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { startDevNode } from '../lib/node-harness.mjs';
+
+let node;
+let api;
+
+before(async () => {
+  await cryptoWaitReady();
+  node = await startDevNode();
+  // No `types`, no `rpc`, no `signedExtensions`: everything comes from the runtime's metadata.
+  api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true, throwOnConnect: true });
+});
+
+after(async () => {
+  if (api) await api.disconnect();
+  if (node) {
+    const exit = await node.stop();
+    assert.equal(exit.code, 0, `node exits cleanly on SIGINT: ${JSON.stringify(exit)}`);
+  }
+});
+
+test('system_properties say VID with 12 decimals', async () => {
+  const props = await api.rpc.system.properties();
+  assert.deepEqual(props.tokenSymbol.unwrap().map((s) => s.toString()), ['VID']);
+  assert.deepEqual(props.tokenDecimals.unwrap().map((d) => d.toNumber()), [12]);
+  assert.equal(props.ss58Format.unwrap().toNumber(), 42);
+  assert.equal(api.registry.chainDecimals[0], 12);
+  assert.equal(api.registry.chainTokens[0], 'VID');
+});
+
+test('metadata decodes with no custom types', async () => {
+  assert.ok(api.runtimeMetadata.version >= 15, `metadata v${api.runtimeMetadata.version}`);
+  assert.equal(api.runtimeVersion.specName.toString(), 'vidchain');
+  for (const pallet of ['system', 'balances', 'nfts', 'sudo', 'transactionPayment']) {
+    assert.ok(api.tx[pallet] || api.query[pallet], `pallet ${pallet} is decorated`);
+  }
+  assert.ok(api.tx.nfts.create, 'nfts.create is callable');
+  assert.ok(api.call.accountNonceApi?.accountNonce, 'runtime APIs are decorated from metadata');
+  // Every storage item, call and event type resolves in the registry.
+  const account = await api.query.system.account(new Keyring({ type: 'sr25519' }).addFromUri('//Alice').address);
+  assert.ok(account.data.free.toBigInt() > 0n);
+  const ed = api.consts.balances.existentialDeposit.toBigInt();
+  assert.equal(ed, 1_000_000_000n, 'existential deposit is 0.001 VID');
+});
+
+test('a transfer by //Alice is finalized', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  const bob = keyring.addFromUri('//Bob');
+  const amount = 2_000_000_000_000n; // 2 VID
+  const bobBefore = (await api.query.system.account(bob.address)).data.free.toBigInt();
+
+  const { events, blockHash } = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('transfer not finalized within 120 s')), 120000);
+    api.tx.balances.transferKeepAlive(bob.address, amount)
+      .signAndSend(alice, (result) => {
+        if (result.dispatchError) {
+          clearTimeout(timer);
+          reject(new Error(`dispatch error: ${result.dispatchError.toString()}`));
+        } else if (result.status.isFinalized) {
+          clearTimeout(timer);
+          resolve({ events: result.events, blockHash: result.status.asFinalized });
+        }
+      })
+      .catch((e) => { clearTimeout(timer); reject(e); });
+  });
+
+  const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
+  assert.ok(transfer, 'Balances.Transfer event');
+  const [from, to, value] = transfer.event.data;
+  assert.equal(from.toString(), alice.address);
+  assert.equal(to.toString(), bob.address);
+  assert.equal(value.toBigInt(), amount);
+  assert.ok(events.some(({ event }) => api.events.system.ExtrinsicSuccess.is(event)));
+
+  const bobAfter = (await (await api.at(blockHash)).query.system.account(bob.address)).data.free.toBigInt();
+  assert.equal(bobAfter, bobBefore + amount);
+});

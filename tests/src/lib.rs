@@ -1,0 +1,230 @@
+//! Harness for Vidchain's end-to-end tests: start the real `vidchain-node` binary on free
+//! loopback ports, talk to it over JSON-RPC, and stop it (SIGINT, bounded) when done.
+//!
+//! Every node binds 127.0.0.1 only (RPC, p2p), runs without Prometheus, telemetry or mDNS,
+//! and is killed on drop if a test panics before it stops it.
+
+use anyhow::{anyhow, bail, Context, Result};
+use std::{
+	net::TcpListener,
+	path::{Path, PathBuf},
+	process::{Child, Command, ExitStatus, Stdio},
+	time::{Duration, Instant},
+};
+use subxt::{
+	rpcs::{rpc_params, RpcClient},
+	OnlineClient, PolkadotConfig,
+};
+
+pub use subxt;
+pub use subxt_signer;
+
+/// The node binary under test: `$VIDCHAIN_NODE_BIN`, else `$CARGO_TARGET_DIR/release/vidchain-node`,
+/// else `~/.cache/vidchain/target/release/vidchain-node` (the scripts' shared target directory).
+pub fn node_binary() -> Result<PathBuf> {
+	let candidates = [
+		std::env::var_os("VIDCHAIN_NODE_BIN").map(PathBuf::from),
+		std::env::var_os("CARGO_TARGET_DIR")
+			.map(|d| PathBuf::from(d).join("release").join("vidchain-node")),
+		std::env::var_os("HOME").map(|h| {
+			PathBuf::from(h).join(".cache/vidchain/target/release/vidchain-node")
+		}),
+	];
+	candidates
+		.into_iter()
+		.flatten()
+		.find(|p| p.is_file())
+		.ok_or_else(|| anyhow!("vidchain-node not found: build it with scripts/test.sh or set VIDCHAIN_NODE_BIN"))
+}
+
+/// A free TCP port on 127.0.0.1 (asked of the OS, then released for the node to take).
+pub fn free_port() -> Result<u16> {
+	let listener = TcpListener::bind("127.0.0.1:0").context("binding 127.0.0.1:0")?;
+	Ok(listener.local_addr()?.port())
+}
+
+/// Where the node keeps its database.
+#[derive(Clone, Debug)]
+pub enum Storage {
+	/// `--tmp`: a fresh database, deleted when the node stops.
+	Temporary,
+	/// `--base-path DIR`: kept across restarts.
+	BasePath(PathBuf),
+}
+
+/// A running `vidchain-node --dev`.
+pub struct Node {
+	child: Option<Child>,
+	/// JSON-RPC port on 127.0.0.1 (HTTP and WebSocket).
+	pub rpc_port: u16,
+	/// Where the node's stdout and stderr go.
+	pub log_path: PathBuf,
+}
+
+impl Node {
+	/// Start a dev node (Alice authors and finalizes) with the given storage.
+	pub fn start_dev(storage: Storage) -> Result<Node> {
+		let bin = node_binary()?;
+		let rpc_port = free_port()?;
+		let p2p_port = free_port()?;
+		let log_path = std::env::temp_dir().join(format!(
+			"vidchain-test-node-{}-{rpc_port}.log",
+			std::process::id()
+		));
+		let log = std::fs::File::create(&log_path)?;
+		let mut cmd = Command::new(&bin);
+		cmd.arg("--dev");
+		match &storage {
+			Storage::Temporary => cmd.arg("--tmp"),
+			Storage::BasePath(dir) => cmd.arg("--base-path").arg(dir),
+		};
+		cmd.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--port", &p2p_port.to_string()])
+			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
+			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--no-hardware-benchmarks"])
+			.stdin(Stdio::null())
+			.stdout(log.try_clone()?)
+			.stderr(log);
+		let child = cmd.spawn().with_context(|| format!("spawning {}", bin.display()))?;
+		Ok(Node { child: Some(child), rpc_port, log_path })
+	}
+
+	/// `ws://127.0.0.1:<rpc_port>`.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// Process id of the node.
+	pub fn pid(&self) -> Option<u32> {
+		self.child.as_ref().map(|c| c.id())
+	}
+
+	/// The last `lines` lines of the node's log (for failure messages).
+	pub fn log_tail(&self, lines: usize) -> String {
+		let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+		let all: Vec<&str> = text.lines().collect();
+		all[all.len().saturating_sub(lines)..].join("\n")
+	}
+
+	/// The whole log of the node so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log_path).unwrap_or_default()
+	}
+
+	/// Wait (at most `timeout`) until the node answers JSON-RPC, and return a raw RPC client.
+	pub async fn rpc(&mut self, timeout: Duration) -> Result<RpcClient> {
+		let deadline = Instant::now() + timeout;
+		loop {
+			if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+				bail!("node exited early with {status}:\n{}", self.log_tail(40));
+			}
+			if let Ok(client) = RpcClient::from_insecure_url(self.ws_url()).await {
+				if client.request::<serde_json::Value>("system_health", rpc_params![]).await.is_ok() {
+					return Ok(client);
+				}
+			}
+			if Instant::now() > deadline {
+				bail!("node did not answer RPC within {timeout:?}:\n{}", self.log_tail(40));
+			}
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+	}
+
+	/// A subxt client on the node (connects once RPC answers).
+	pub async fn client(&mut self, timeout: Duration) -> Result<OnlineClient<PolkadotConfig>> {
+		let rpc = self.rpc(timeout).await?;
+		Ok(OnlineClient::<PolkadotConfig>::from_rpc_client(rpc).await?)
+	}
+
+	/// Stop the node with SIGINT, as an operator's Ctrl-C does, and wait at most `timeout` for it
+	/// to exit; SIGKILL after that (and report it as an error).
+	pub fn stop(&mut self, timeout: Duration) -> Result<ExitStatus> {
+		let Some(mut child) = self.child.take() else { bail!("node already stopped") };
+		let _ = Command::new("kill").arg("-INT").arg(child.id().to_string()).status();
+		let deadline = Instant::now() + timeout;
+		loop {
+			if let Some(status) = child.try_wait()? {
+				return Ok(status);
+			}
+			if Instant::now() > deadline {
+				let _ = child.kill();
+				let _ = child.wait();
+				bail!("node ignored SIGINT for {timeout:?}; killed:\n{}", self.log_tail(40));
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+}
+
+/// A block number from a header's JSON (`"number": "0x1a"`).
+fn header_number(header: &serde_json::Value) -> Result<u64> {
+	let hex = header["number"].as_str().ok_or_else(|| anyhow!("header without number: {header}"))?;
+	Ok(u64::from_str_radix(hex.trim_start_matches("0x"), 16)?)
+}
+
+/// Height of the best block.
+pub async fn best_height(rpc: &RpcClient) -> Result<u64> {
+	let header: serde_json::Value = rpc.request("chain_getHeader", rpc_params![]).await?;
+	header_number(&header)
+}
+
+/// Height of the last finalized block.
+pub async fn finalized_height(rpc: &RpcClient) -> Result<u64> {
+	let hash: String = rpc.request("chain_getFinalizedHead", rpc_params![]).await?;
+	let header: serde_json::Value = rpc.request("chain_getHeader", rpc_params![hash]).await?;
+	header_number(&header)
+}
+
+/// Poll `probe` every half second until it returns a value ≥ `target`, for at most `timeout`.
+pub async fn wait_until_at_least<F, Fut>(what: &str, target: u64, timeout: Duration, mut probe: F) -> Result<u64>
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = Result<u64>>,
+{
+	let deadline = Instant::now() + timeout;
+	let mut last = None;
+	loop {
+		match probe().await {
+			Ok(v) if v >= target => return Ok(v),
+			Ok(v) => last = Some(v),
+			Err(_) => {},
+		}
+		if Instant::now() > deadline {
+			bail!("{what} did not reach {target} within {timeout:?} (last seen: {last:?})");
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+	/// Create `<tmp>/vidchain-<name>-<pid>-<nanos>`.
+	pub fn new(name: &str) -> Result<TempDir> {
+		let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
+		let dir = std::env::temp_dir().join(format!("vidchain-{name}-{}-{nanos}", std::process::id()));
+		std::fs::create_dir_all(&dir)?;
+		Ok(TempDir(dir))
+	}
+
+	/// The directory.
+	pub fn path(&self) -> &Path {
+		&self.0
+	}
+}
+
+impl Drop for TempDir {
+	fn drop(&mut self) {
+		let _ = std::fs::remove_dir_all(&self.0);
+	}
+}

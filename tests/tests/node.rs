@@ -1,0 +1,182 @@
+//! End-to-end tests of the real `vidchain-node` binary: a dev chain that produces and finalizes
+//! blocks, takes a signed balance transfer, survives a restart without losing state, and
+//! refuses garbage with a JSON-RPC error.
+
+use std::time::Duration;
+use subxt::{
+	dynamic,
+	events::DecodeAsEvent,
+	ext::scale_decode::DecodeAsType,
+	rpcs::{rpc_params, RpcClient},
+	utils::AccountId32,
+	OnlineClient, PolkadotConfig,
+};
+use subxt_signer::sr25519::{dev, Keypair};
+use vidchain_tests::{best_height, finalized_height, wait_until_at_least, Node, Storage, TempDir};
+
+const RPC_TIMEOUT: Duration = Duration::from_secs(60);
+const FINALITY_TIMEOUT: Duration = Duration::from_secs(120);
+const STOP_TIMEOUT: Duration = Duration::from_secs(30);
+/// 1.5 VID.
+const AMOUNT: u128 = 1_500_000_000_000;
+
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+struct Transfer {
+	from: AccountId32,
+	to: AccountId32,
+	amount: u128,
+}
+impl DecodeAsEvent for Transfer {
+	fn is_event(pallet: &str, event: &str) -> bool {
+		pallet == "Balances" && event == "Transfer"
+	}
+}
+
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+struct TransactionFeePaid {
+	who: AccountId32,
+	actual_fee: u128,
+	tip: u128,
+}
+impl DecodeAsEvent for TransactionFeePaid {
+	fn is_event(pallet: &str, event: &str) -> bool {
+		pallet == "TransactionPayment" && event == "TransactionFeePaid"
+	}
+}
+
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+struct AccountInfo {
+	data: AccountData,
+}
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+struct AccountData {
+	free: u128,
+}
+
+/// Free balance of `who` at the latest finalized block.
+async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> anyhow::Result<u128> {
+	let at = api.at_current_block().await?;
+	let addr = dynamic::storage::<(AccountId32,), AccountInfo>("System", "Account");
+	let info = at.storage().fetch(addr, (who.public_key().to_account_id(),)).await?.decode()?;
+	Ok(info.data.free)
+}
+
+/// Transfer `AMOUNT` from Alice to Bob, wait for finality; returns the fee Alice paid.
+async fn transfer_alice_to_bob(api: &OnlineClient<PolkadotConfig>) -> anyhow::Result<u128> {
+	let (alice, bob) = (dev::alice(), dev::bob());
+	let tx = dynamic::transaction(
+		"Balances",
+		"transfer_keep_alive",
+		(bob.public_key().to_address::<()>(), AMOUNT),
+	);
+	let at = api.at_current_block().await?;
+	let events = at
+		.transactions()
+		.sign_and_submit_then_watch_default(&tx, &alice)
+		.await?
+		.wait_for_finalized_success()
+		.await?;
+	let transfer = events.find_first::<Transfer>().expect("a Balances.Transfer event")?;
+	assert_eq!(transfer.from, alice.public_key().to_account_id());
+	assert_eq!(transfer.to, bob.public_key().to_account_id());
+	assert_eq!(transfer.amount, AMOUNT);
+	let fee = events.find_first::<TransactionFeePaid>().expect("a fee event")?;
+	assert_eq!(fee.who, alice.public_key().to_account_id());
+	assert!(fee.actual_fee > 0, "transfers are not free");
+	Ok(fee.actual_fee + fee.tip)
+}
+
+async fn wait_finalized(rpc: &RpcClient, target: u64) -> anyhow::Result<u64> {
+	wait_until_at_least("finalized height", target, FINALITY_TIMEOUT, || finalized_height(rpc)).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_chain_finalizes_and_takes_a_signed_transfer() -> anyhow::Result<()> {
+	let mut node = Node::start_dev(Storage::Temporary)?;
+	let rpc = node.rpc(RPC_TIMEOUT).await?;
+
+	// Chain identity and properties, as wallets read them.
+	let props: serde_json::Value = rpc.request("system_properties", rpc_params![]).await?;
+	assert_eq!(props["tokenSymbol"], "VID");
+	assert_eq!(props["tokenDecimals"], 12);
+	assert_eq!(props["ss58Format"], 42);
+	let version: serde_json::Value = rpc.request("state_getRuntimeVersion", rpc_params![]).await?;
+	assert_eq!(version["specName"], "vidchain");
+
+	wait_finalized(&rpc, 3).await?;
+
+	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
+	let (alice, bob) = (dev::alice(), dev::bob());
+	let (alice_before, bob_before) = (free_balance(&api, &alice).await?, free_balance(&api, &bob).await?);
+	let fee = transfer_alice_to_bob(&api).await?;
+	let (alice_after, bob_after) = (free_balance(&api, &alice).await?, free_balance(&api, &bob).await?);
+	assert_eq!(bob_after, bob_before + AMOUNT, "Bob receives exactly the amount");
+	assert_eq!(alice_after, alice_before - AMOUNT - fee, "Alice pays the amount and the fee");
+
+	let status = node.stop(STOP_TIMEOUT)?;
+	assert!(status.success(), "clean shutdown on SIGINT, got {status}");
+	Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_keeps_blocks_and_balances() -> anyhow::Result<()> {
+	let dir = TempDir::new("restart")?;
+	let (alice, bob) = (dev::alice(), dev::bob());
+
+	let mut node = Node::start_dev(Storage::BasePath(dir.path().to_path_buf()))?;
+	let rpc = node.rpc(RPC_TIMEOUT).await?;
+	wait_finalized(&rpc, 2).await?;
+	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
+	let bob_start = free_balance(&api, &bob).await?;
+	transfer_alice_to_bob(&api).await?;
+	let (alice_before, bob_before) = (free_balance(&api, &alice).await?, free_balance(&api, &bob).await?);
+	assert_eq!(bob_before, bob_start + AMOUNT);
+	let best_before = best_height(&rpc).await?;
+	drop(api);
+	drop(rpc);
+	let status = node.stop(STOP_TIMEOUT)?;
+	assert!(status.success(), "clean shutdown on SIGINT, got {status}");
+	assert!(dir.path().join("chains").exists(), "the base path holds a chain database");
+
+	let mut node = Node::start_dev(Storage::BasePath(dir.path().to_path_buf()))?;
+	let rpc = node.rpc(RPC_TIMEOUT).await?;
+	// Right after the restart, before any new block could be authored, the chain is where it was.
+	let best_after = best_height(&rpc).await?;
+	assert!(best_after >= best_before, "best height {best_after} < {best_before} before restart");
+	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
+	assert_eq!(free_balance(&api, &alice).await?, alice_before, "Alice's balance survived");
+	assert_eq!(free_balance(&api, &bob).await?, bob_before, "Bob's balance survived");
+	// And it goes on producing and finalizing blocks.
+	wait_finalized(&rpc, best_before + 2).await?;
+	let status = node.stop(STOP_TIMEOUT)?;
+	assert!(status.success(), "clean shutdown on SIGINT, got {status}");
+	Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_extrinsic_gets_an_rpc_error_and_the_chain_goes_on() -> anyhow::Result<()> {
+	let mut node = Node::start_dev(Storage::Temporary)?;
+	let rpc = node.rpc(RPC_TIMEOUT).await?;
+	wait_until_at_least("best height", 1, FINALITY_TIMEOUT, || best_height(&rpc)).await?;
+
+	for garbage in ["0xdeadbeef", "0x00", "0x", "not hex at all"] {
+		let res = rpc.request::<serde_json::Value>("author_submitExtrinsic", rpc_params![garbage]).await;
+		let err = res.expect_err(&format!("garbage {garbage:?} must be refused"));
+		let text = err.to_string();
+		assert!(
+			text.contains("Invalid") || text.contains("invalid") || text.contains("decode") ||
+				text.contains("Could not"),
+			"a JSON-RPC error for {garbage:?}: {text}"
+		);
+	}
+	let height = best_height(&rpc).await?;
+	wait_until_at_least("best height", height + 2, FINALITY_TIMEOUT, || best_height(&rpc)).await?;
+	wait_finalized(&rpc, height + 1).await?;
+	let status = node.stop(STOP_TIMEOUT)?;
+	assert!(status.success(), "clean shutdown on SIGINT, got {status}");
+	Ok(())
+}
