@@ -20,4 +20,4 @@ cat <<TXT
   Dev accounts //Alice, //Bob (and their //stash) hold 1,000,000 VID each. Ctrl-C stops the node.
 
 TXT
-exec "$VIDCHAIN_NODE_BIN" --dev --rpc-port 9944 --no-hardware-benchmarks "$@"
+exec "$VIDCHAIN_NODE_BIN" --dev --rpc-port 9944 "$@"

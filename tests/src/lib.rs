@@ -79,9 +79,8 @@ impl Node {
 			Storage::BasePath(dir) => cmd.arg("--base-path").arg(dir),
 		};
 		cmd.args(["--rpc-port", &rpc_port.to_string()])
-			.args(["--port", &p2p_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
-			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--no-hardware-benchmarks"])
+			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
 			.stdin(Stdio::null())
 			.stdout(log.try_clone()?)
 			.stderr(log);

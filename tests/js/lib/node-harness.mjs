@@ -38,9 +38,8 @@ export async function startDevNode () {
   const child = spawn(nodeBinary(), [
     '--dev', '--tmp',
     '--rpc-port', String(rpcPort),
-    '--port', String(p2pPort),
     '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
-    '--no-prometheus', '--no-telemetry', '--no-mdns', '--no-hardware-benchmarks'
+    '--no-prometheus', '--no-telemetry', '--no-mdns'
   ], { stdio: ['ignore', log, log] });
   let exited = null;
   child.on('exit', (code, signal) => { exited = { code, signal }; });
