@@ -28,7 +28,7 @@ count_cargo() {
 }
 
 echo "== Rust unit tests =="
-cargo test --locked --release -p vidchain-primitives -p vidchain-runtime 2>&1 | tee "$logdir/unit.log"
+cargo test --locked --release -p vidchain-primitives -p pallet-delivery -p vidchain-runtime 2>&1 | tee "$logdir/unit.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 count_cargo "$logdir/unit.log"
 

@@ -3,9 +3,36 @@
 //! The one place for types that the runtime, the node, the edge server and the tests share. It is
 //! `no_std` and depends on nothing above it (primitives ← pallets ← runtime ← node).
 //!
-//! This crate holds the chain-wide basic types and the token constants; the delivery types
-//! (content, receipt, claim, the Merkle trees) join it with the pallets that use them.
+//! - chain-wide basic types and the token constants (this file);
+//! - [`delivery`]: content ids, epochs, signed delivery receipts, sampled proof leaves, sample
+//!   outcomes;
+//! - [`sum_tree`]: the Merkle sum tree an edge commits its receipts to;
+//! - [`manifest`]: content manifests (Merkle root over chunk hashes, `binary-merkle-tree`);
+//! - [`sampling`]: which leaves of a claim must be proven;
+//! - [`ocw_crypto`]: the validators' off-chain-worker key (`vocw`, sr25519);
+//! - [`traits`]: the seams between pallets.
 #![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod delivery;
+pub mod manifest;
+pub mod sampling;
+pub mod sum_tree;
+pub mod traits;
+
+/// The key validators' off-chain workers sign sample reports with: sr25519 under key type
+/// `vocw`. A validator uses the same keypair as its Aura key (the runtime accepts a report only
+/// from a key that is a current Aura authority).
+pub mod ocw_crypto {
+	use sp_application_crypto::{app_crypto, sr25519};
+	pub use sp_core::crypto::KeyTypeId;
+
+	/// The key type of the off-chain-worker key.
+	pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"vocw");
+
+	app_crypto!(sr25519, KEY_TYPE);
+}
 
 use sp_runtime::{
 	generic,

@@ -2,8 +2,8 @@
 //!
 //! The state transition function of Vidchain, a chain for decentralized video delivery:
 //! FRAME system, timestamp, Aura + GRANDPA consensus, balances (the native token **VID**, 12
-//! decimals), transaction payment, sudo and `pallet-nfts` (clip licenses are minted on it).
-//! Vidchain's own pallets join under `pallets/` as their issues land.
+//! decimals), transaction payment, sudo, `pallet-nfts` (clip licenses are minted on it) and
+//! Vidchain's own `pallet-delivery` (content, edges, proof-of-delivery claims, samples).
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime`-generated code needs a larger recursion limit.
 #![recursion_limit = "256"]
@@ -84,8 +84,10 @@ pub type SignedBlock = generic::SignedBlock<Block>;
 pub type BlockId = generic::BlockId<Block>;
 
 /// The transaction extensions, in order. Every one is known to polkadot.js and subxt, so clients
-/// sign with no custom definitions.
+/// sign with no custom definitions. `AuthorizeCall` (zero-sized) comes first: it lets calls with
+/// `#[pallet::authorize]` (validators' sample reports) in as fee-less general transactions.
 pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
@@ -159,6 +161,9 @@ mod runtime {
 
 	#[runtime::pallet_index(10)]
 	pub type Nfts = pallet_nfts;
+
+	#[runtime::pallet_index(20)]
+	pub type Delivery = pallet_delivery;
 }
 
 #[cfg(test)]
@@ -199,6 +204,29 @@ mod tests {
 			config.build_storage().expect("genesis builds");
 		}
 		assert!(genesis_config_presets::get_preset(&"no-such-preset".into()).is_none());
+	}
+
+	#[test]
+	fn sample_reports_are_accepted_from_aura_authorities_only() {
+		use frame_support::traits::Contains;
+		use sp_keyring::Sr25519Keyring;
+		use vidchain_primitives::ocw_crypto;
+		let mut ext = sp_io::TestExternalities::new(
+			RuntimeGenesisConfig {
+				aura: pallet_aura::GenesisConfig {
+					authorities: vec![Sr25519Keyring::Alice.public().into()],
+				},
+				..Default::default()
+			}
+			.build_storage()
+			.unwrap(),
+		);
+		ext.execute_with(|| {
+			let alice = ocw_crypto::Public::from(Sr25519Keyring::Alice.public());
+			let bob = ocw_crypto::Public::from(Sr25519Keyring::Bob.public());
+			assert!(configs::AuraValidators::contains(&alice));
+			assert!(!configs::AuraValidators::contains(&bob));
+		});
 	}
 
 	fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {

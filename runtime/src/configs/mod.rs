@@ -5,7 +5,8 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{
-		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf,
+		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Contains,
+		VariantCountOf,
 	},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -28,8 +29,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	Signature, System, BLOCK_HASH_COUNT, EXISTENTIAL_DEPOSIT, MILLI_VID, SLOT_DURATION, VERSION,
-	VID,
+	Signature, System, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MILLI_VID, MINUTES,
+	SLOT_DURATION, VERSION, VID,
 };
 
 /// 75% of a block's weight and length is for normal transactions; the rest for operational ones.
@@ -178,4 +179,76 @@ impl pallet_nfts::Config for Runtime {
 	#[cfg(feature = "runtime-benchmarks")]
 	type Helper = ();
 	type BlockNumberProvider = System;
+}
+
+parameter_types! {
+	/// Epochs of 10 minutes.
+	pub const DeliveryEpochLength: BlockNumber = 10 * MINUTES;
+	/// Claims for an epoch are accepted in the first 2 minutes after it ends…
+	pub const DeliveryClaimWindow: BlockNumber = 2 * MINUTES;
+	/// …and proofs in the 2 minutes after the claim window's seed block.
+	pub const DeliveryProofWindow: BlockNumber = 2 * MINUTES;
+	/// A week from `unbond` to `withdraw_unbonded`.
+	pub const DeliveryUnbondingPeriod: BlockNumber = 7 * DAYS;
+	pub const MinEdgeBond: Balance = 1_000 * VID;
+	pub const ContentDeposit: Balance = VID;
+	pub const DeliverySlashFraction: Perbill = Perbill::from_percent(10);
+}
+
+/// A sample report is accepted from a key that is a current Aura authority: validators run
+/// their off-chain worker with their Aura keypair, inserted under the `vocw` key type.
+pub struct AuraValidators;
+impl Contains<vidchain_primitives::ocw_crypto::Public> for AuraValidators {
+	fn contains(key: &vidchain_primitives::ocw_crypto::Public) -> bool {
+		let raw: &[u8] = key.as_ref();
+		pallet_aura::Authorities::<Runtime>::get().iter().any(|a| {
+			let a: &[u8] = a.as_ref();
+			a == raw
+		})
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_delivery::BenchmarkHelper<vidchain_primitives::ocw_crypto::Public> for AuraValidators {
+	fn make_validator(key: &vidchain_primitives::ocw_crypto::Public) {
+		use sp_core::crypto::ByteArray;
+		let aura = AuraId::from_slice(key.as_ref()).expect("both are sr25519 public keys");
+		pallet_aura::Authorities::<Runtime>::mutate(|set| {
+			let _ = set.try_push(aura);
+		});
+	}
+}
+
+impl pallet_delivery::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// No treasury yet: slashed bond is burned.
+	type Slashed = ();
+	type ReceiptSignature = Signature;
+	type ReceiptSigner = <Signature as Verify>::Signer;
+	type AuthorityId = vidchain_primitives::ocw_crypto::Public;
+	type Validators = AuraValidators;
+	type EpochLength = DeliveryEpochLength;
+	type ClaimWindow = DeliveryClaimWindow;
+	type ProofWindow = DeliveryProofWindow;
+	type UnbondingPeriod = DeliveryUnbondingPeriod;
+	type MinEdgeBond = MinEdgeBond;
+	type ContentDeposit = ContentDeposit;
+	type SlashFraction = DeliverySlashFraction;
+	type SamplesPerClaim = ConstU32<16>;
+	type MaxFailures = ConstU32<5>;
+	type MaxClaimsPerEpoch = ConstU32<512>;
+	/// A week of 10-minute epochs.
+	type HistoryDepth = ConstU32<1008>;
+	type MaxEndpointLen = ConstU32<256>;
+	type MaxRegionLen = ConstU32<32>;
+	type MaxTitleLen = ConstU32<128>;
+	type MaxUriLen = ConstU32<256>;
+	type InitialScore = ConstU32<500_000>;
+	type ScoreOnSampleSuccess = ConstU32<1_000>;
+	type ScoreOnSampleFailure = ConstU32<20_000>;
+	type ScoreOnClaimVerified = ConstU32<5_000>;
+	type WeightInfo = pallet_delivery::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = AuraValidators;
 }

@@ -80,3 +80,33 @@ test('a transfer by //Alice is finalized', async () => {
   const bobAfter = (await (await api.at(blockHash)).query.system.account(bob.address)).data.free.toBigInt();
   assert.equal(bobAfter, bobBefore + amount);
 });
+
+test('a creator registers content from polkadot.js with no custom types', async () => {
+  const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+  assert.equal(api.consts.delivery.minEdgeBond.toBigInt(), 1000n * 10n ** 12n);
+  assert.equal(api.consts.delivery.samplesPerClaim.toNumber(), 16);
+  assert.ok(api.errors.delivery.EndpointTooLong, 'typed errors are in the metadata');
+  const root = '0x' + 'ab'.repeat(32);
+  const { events } = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('registerContent not in a block within 60 s')), 60000);
+    api.tx.delivery.registerContent(root, 1048576, 10, 10n * 1048576n, true, 'Clip source', 'https://cdn.example/m')
+      .signAndSend(alice, (result) => {
+        if (result.dispatchError) {
+          clearTimeout(timer);
+          reject(new Error(`dispatch error: ${result.dispatchError.toString()}`));
+        } else if (result.status.isInBlock) {
+          clearTimeout(timer);
+          resolve({ events: result.events });
+        }
+      })
+      .catch((e) => { clearTimeout(timer); reject(e); });
+  });
+  const registered = events.find(({ event }) => api.events.delivery.ContentRegistered.is(event));
+  assert.ok(registered, 'Delivery.ContentRegistered event');
+  assert.equal(registered.event.data.content.toHex(), root);
+  assert.equal(registered.event.data.exclusive.isTrue, true);
+  const content = (await api.query.delivery.contents(root)).unwrap();
+  assert.equal(content.creator.toString(), alice.address);
+  assert.equal(content.title.toUtf8(), 'Clip source');
+  assert.equal(content.chunkCount.toNumber(), 10);
+});

@@ -1,0 +1,175 @@
+//! A mock runtime for pallet-delivery's tests: System, Balances, Delivery; accounts are
+//! `AccountId32` so receipts carry real sr25519 `MultiSignature`s.
+
+use crate as pallet_delivery;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64, Contains, Hooks},
+};
+use sp_core::{sr25519, Pair};
+use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, MultiSignature, Perbill};
+use vidchain_primitives::ocw_crypto;
+
+pub type AccountId = AccountId32;
+pub type Balance = u128;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Delivery = pallet_delivery;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+pub const EPOCH: u64 = 20;
+pub const CLAIM_WINDOW: u64 = 5;
+pub const PROOF_WINDOW: u64 = 5;
+pub const UNBONDING: u64 = 50;
+pub const MIN_BOND: Balance = 1_000;
+pub const CONTENT_DEPOSIT: Balance = 50;
+pub const SAMPLES: u32 = 8;
+pub const MAX_FAILURES: u32 = 3;
+
+parameter_types! {
+	pub const Treasury: AccountId = AccountId32::new([0xee; 32]);
+	pub static ValidatorKeys: Vec<ocw_crypto::Public> = vec![];
+	pub const Slash: Perbill = Perbill::from_percent(10);
+}
+
+/// The validator set of the mock: whatever the test put in [`ValidatorKeys`].
+pub struct MockValidators;
+impl Contains<ocw_crypto::Public> for MockValidators {
+	fn contains(key: &ocw_crypto::Public) -> bool {
+		ValidatorKeys::get().contains(key)
+	}
+}
+
+impl pallet_delivery::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Slashed = ResolveTo<Treasury, Balances>;
+	type ReceiptSignature = MultiSignature;
+	type ReceiptSigner = <MultiSignature as sp_runtime::traits::Verify>::Signer;
+	type AuthorityId = ocw_crypto::Public;
+	type Validators = MockValidators;
+	type EpochLength = ConstU64<EPOCH>;
+	type ClaimWindow = ConstU64<CLAIM_WINDOW>;
+	type ProofWindow = ConstU64<PROOF_WINDOW>;
+	type UnbondingPeriod = ConstU64<UNBONDING>;
+	type MinEdgeBond = frame_support::traits::ConstU128<MIN_BOND>;
+	type ContentDeposit = frame_support::traits::ConstU128<CONTENT_DEPOSIT>;
+	type SlashFraction = Slash;
+	type SamplesPerClaim = ConstU32<SAMPLES>;
+	type MaxFailures = ConstU32<MAX_FAILURES>;
+	type MaxClaimsPerEpoch = ConstU32<4>;
+	type HistoryDepth = ConstU32<2>;
+	type MaxEndpointLen = ConstU32<64>;
+	type MaxRegionLen = ConstU32<16>;
+	type MaxTitleLen = ConstU32<32>;
+	type MaxUriLen = ConstU32<64>;
+	type InitialScore = ConstU32<500_000>;
+	type ScoreOnSampleSuccess = ConstU32<1_000>;
+	type ScoreOnSampleFailure = ConstU32<50_000>;
+	type ScoreOnClaimVerified = ConstU32<10_000>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockValidators;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<ocw_crypto::Public> for MockValidators {
+	fn make_validator(key: &ocw_crypto::Public) {
+		ValidatorKeys::mutate(|keys| keys.push(key.clone()));
+	}
+}
+
+/// The sr25519 pair of a test account named `name` (`//name`).
+pub fn pair(name: &str) -> sr25519::Pair {
+	sr25519::Pair::from_string(&format!("//{name}"), None).expect("valid dev seed")
+}
+
+/// The account of `//name`.
+pub fn account(name: &str) -> AccountId {
+	AccountId::from(pair(name).public())
+}
+
+/// Every test account starts with this much.
+pub const ENDOWMENT: Balance = 1_000_000;
+
+/// Accounts endowed at genesis.
+pub const ENDOWED: [&str; 6] = ["creator", "edge", "edge2", "viewer", "viewer2", "poor"];
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: ENDOWED
+			.iter()
+			.map(|n| (account(n), if *n == "poor" { 10 } else { ENDOWMENT }))
+			.chain([(Treasury::get(), 1)])
+			.collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut t)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(t);
+	ext.execute_with(|| {
+		ValidatorKeys::set(vec![]);
+		System::set_block_number(1);
+	});
+	ext
+}
+
+/// The test externalities of the benchmarks' test suite: with a keystore, for the keys they sign
+/// with.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_bench_ext() -> sp_io::TestExternalities {
+	let mut ext = new_test_ext();
+	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
+	ext
+}
+
+/// Run blocks (with the pallet's hooks) until block `n`.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		Delivery::on_idle(System::block_number(), frame_support::weights::Weight::MAX);
+		System::on_finalize(System::block_number());
+		// Every block gets a distinct parent hash, as on a real chain (it seeds the draws).
+		let parent_hash = sp_core::H256(sp_io::hashing::blake2_256(&(next - 1).to_le_bytes()));
+		System::initialize(&next, &parent_hash, &Default::default());
+		Delivery::on_initialize(next);
+	}
+}
