@@ -35,12 +35,14 @@ toolchain_has_wasm() {
 }
 
 WASM_TC_FILE="$ROOT/.wasm-toolchain"   # not committed; read by scripts/env.sh
-if toolchain_has_wasm "$HOST_TC"; then
+# VIDCHAIN_WASM_FALLBACK=1 skips rustup and takes the Debian route (to test it where rustup works).
+if [ "${VIDCHAIN_WASM_FALLBACK:-0}" != 1 ] && toolchain_has_wasm "$HOST_TC"; then
   log "toolchain $HOST_TC has the wasm targets"
   echo "$HOST_TC" > "$WASM_TC_FILE"
 else
   # Online machines: this is all it takes.
-  if timeout 60 rustup target add wasm32v1-none wasm32-unknown-unknown >/dev/null 2>&1 &&
+  if [ "${VIDCHAIN_WASM_FALLBACK:-0}" != 1 ] &&
+     timeout 60 rustup target add wasm32v1-none wasm32-unknown-unknown >/dev/null 2>&1 &&
      timeout 60 rustup component add rust-src >/dev/null 2>&1 && toolchain_has_wasm "$HOST_TC"; then
     log "rustup added the wasm targets to $HOST_TC"
     echo "$HOST_TC" > "$WASM_TC_FILE"

@@ -12,9 +12,15 @@ use std::{
 	time::{Duration, Instant},
 };
 use subxt::{
+	dynamic,
+	ext::scale_decode::DecodeAsType,
+	extrinsics::ExtrinsicEvents,
 	rpcs::{rpc_params, RpcClient},
+	transactions::Payload,
+	utils::AccountId32,
 	OnlineClient, PolkadotConfig,
 };
+use subxt_signer::sr25519::Keypair;
 
 pub use subxt;
 pub use subxt_signer;
@@ -226,4 +232,41 @@ impl Drop for TempDir {
 	fn drop(&mut self) {
 		let _ = std::fs::remove_dir_all(&self.0);
 	}
+}
+
+/// `System.Account` as the tests read it (fields they do not name are skipped).
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct AccountInfo {
+	/// Balances of the account.
+	pub data: AccountData,
+}
+
+/// `pallet_balances::AccountData` as the tests read it.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct AccountData {
+	/// Free balance.
+	pub free: u128,
+	/// Reserved and held balance.
+	pub reserved: u128,
+}
+
+/// `System.Account` of `who` at the latest finalized block.
+pub async fn account(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> Result<AccountData> {
+	let at = api.at_current_block().await?;
+	let addr = dynamic::storage::<(AccountId32,), AccountInfo>("System", "Account");
+	Ok(at.storage().fetch(addr, (who.public_key().to_account_id(),)).await?.decode()?.data)
+}
+
+/// Sign `call` by `who`, submit it and wait for finality. The outer error is a transport or
+/// client failure; the inner `Err` is the dispatch error, as text, of a transaction that failed.
+pub async fn submit<C: Payload>(
+	api: &OnlineClient<PolkadotConfig>,
+	call: &C,
+	who: &Keypair,
+) -> Result<std::result::Result<ExtrinsicEvents<PolkadotConfig>, String>> {
+	let at = api.at_current_block().await?;
+	let progress = at.transactions().sign_and_submit_then_watch_default(call, who).await?;
+	Ok(progress.wait_for_finalized_success().await.map_err(|e| format!("{e} {e:?}")))
 }

@@ -9,9 +9,9 @@ use subxt::{
 	utils::AccountId32,
 	OnlineClient, PolkadotConfig,
 };
-use subxt_signer::sr25519::{dev, Keypair};
+use subxt_signer::sr25519::dev;
 use vidchain_primitives::{manifest, VID};
-use vidchain_tests::{finalized_height, wait_until_at_least, Node, Storage};
+use vidchain_tests::{account, finalized_height, submit, wait_until_at_least, Node, Storage};
 
 #[derive(Debug, DecodeAsType)]
 #[decode_as_type(crate_path = "subxt::ext::scale_decode")]
@@ -46,28 +46,6 @@ struct EdgeInfo {
 	endpoint: Vec<u8>,
 	bond: u128,
 	score: u32,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
-struct AccountInfo {
-	data: AccountData,
-}
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
-struct AccountData {
-	reserved: u128,
-}
-
-/// Submit `call` signed by `who` and wait for finality; `Err(text)` carries the dispatch error.
-async fn submit<C: subxt::transactions::Payload>(
-	api: &OnlineClient<PolkadotConfig>,
-	call: &C,
-	who: &Keypair,
-) -> anyhow::Result<Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, String>> {
-	let at = api.at_current_block().await?;
-	let progress = at.transactions().sign_and_submit_then_watch_default(call, who).await?;
-	Ok(progress.wait_for_finalized_success().await.map_err(|e| format!("{e} {e:?}")))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,9 +87,7 @@ async fn content_and_edges_on_a_real_node() -> anyhow::Result<()> {
 	let edge = at.storage().fetch(edges, (bob.public_key().to_account_id(),)).await?.decode()?;
 	assert_eq!(edge.endpoint, b"http://127.0.0.1:8080".to_vec());
 	assert_eq!((edge.bond, edge.score), (bond, 500_000));
-	let accounts = dynamic::storage::<(AccountId32,), AccountInfo>("System", "Account");
-	let bob_account = at.storage().fetch(accounts, (bob.public_key().to_account_id(),)).await?.decode()?;
-	assert!(bob_account.data.reserved >= bond, "the bond is held");
+	assert!(account(&api, &bob).await?.reserved >= bond, "the bond is held");
 
 	// Bad input gets typed errors and changes nothing.
 	let err = submit(&api, &register_edge, &bob).await?.expect_err("a second edge is refused");

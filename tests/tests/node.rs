@@ -12,7 +12,9 @@ use subxt::{
 	OnlineClient, PolkadotConfig,
 };
 use subxt_signer::sr25519::{dev, Keypair};
-use vidchain_tests::{best_height, finalized_height, wait_until_at_least, Node, Storage, TempDir};
+use vidchain_tests::{
+	account, best_height, finalized_height, submit, wait_until_at_least, Node, Storage, TempDir,
+};
 
 const RPC_TIMEOUT: Duration = Duration::from_secs(60);
 const FINALITY_TIMEOUT: Duration = Duration::from_secs(120);
@@ -46,23 +48,9 @@ impl DecodeAsEvent for TransactionFeePaid {
 	}
 }
 
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
-struct AccountInfo {
-	data: AccountData,
-}
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
-struct AccountData {
-	free: u128,
-}
-
 /// Free balance of `who` at the latest finalized block.
 async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> anyhow::Result<u128> {
-	let at = api.at_current_block().await?;
-	let addr = dynamic::storage::<(AccountId32,), AccountInfo>("System", "Account");
-	let info = at.storage().fetch(addr, (who.public_key().to_account_id(),)).await?.decode()?;
-	Ok(info.data.free)
+	Ok(account(api, who).await?.free)
 }
 
 /// Transfer `AMOUNT` from Alice to Bob, wait for finality; returns the fee Alice paid.
@@ -73,13 +61,7 @@ async fn transfer_alice_to_bob(api: &OnlineClient<PolkadotConfig>) -> anyhow::Re
 		"transfer_keep_alive",
 		(bob.public_key().to_address::<()>(), AMOUNT),
 	);
-	let at = api.at_current_block().await?;
-	let events = at
-		.transactions()
-		.sign_and_submit_then_watch_default(&tx, &alice)
-		.await?
-		.wait_for_finalized_success()
-		.await?;
+	let events = submit(api, &tx, &alice).await?.map_err(anyhow::Error::msg)?;
 	let transfer = events.find_first::<Transfer>().expect("a Balances.Transfer event")?;
 	assert_eq!(transfer.from, alice.public_key().to_account_id());
 	assert_eq!(transfer.to, bob.public_key().to_account_id());

@@ -14,7 +14,7 @@ use frame_support::{
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_core::{sr25519, H256};
 use sp_runtime::{
-	traits::{IdentifyAccount, One},
+	traits::{IdentifyAccount, One, Saturating},
 	RuntimeAppPublic,
 };
 use vidchain_primitives::{
@@ -38,7 +38,10 @@ pub trait BenchmarkHelper<AuthorityId> {
 const CHUNK: u32 = 1 << 20;
 const CHUNKS: u32 = 1 << 16;
 
-fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
+fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId
+where
+	T::Currency: Mutate<T::AccountId>,
+{
 	let who: T::AccountId = account(name, i, 0);
 	let amount = T::MinEdgeBond::get().saturating_mul(10u32.into()) +
 		T::ContentDeposit::get().saturating_mul(100u32.into());
@@ -86,6 +89,8 @@ fn set_block<T: Config>(n: BlockNumberFor<T>) {
 
 /// A report of a failed or served sample of a fresh edge, signed by a fresh validator key.
 fn signed_report<T: Config>(outcome: SampleOutcome) -> (SampleReportOf<T>, AuthoritySignatureOf<T>)
+where
+	T::Currency: Mutate<T::AccountId>,
 {
 	let edge = funded::<T>("edge", 0);
 	add_edge::<T>(&edge);
@@ -110,6 +115,7 @@ fn signed_report<T: Config>(outcome: SampleOutcome) -> (SampleReportOf<T>, Autho
 	where
 		T::ReceiptSignature: From<sr25519::Signature>,
 		T::ReceiptSigner: From<sr25519::Public>,
+		T::Currency: Mutate<T::AccountId>,
 )]
 mod benchmarks {
 	use super::*;

@@ -87,3 +87,20 @@ export async function rpcCall (node, method, params) {
   });
   return res.json();
 }
+
+// Sign and send `tx` with `signer`; resolve with the result once `until(status)` holds (e.g.
+// `(s) => s.isFinalized`), reject on a dispatch error or after `timeoutMs`.
+export function signAndWait (tx, signer, until, timeoutMs = 120000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not done within ${timeoutMs} ms`)), timeoutMs);
+    tx.signAndSend(signer, (result) => {
+      if (result.dispatchError) {
+        clearTimeout(timer);
+        reject(new Error(`dispatch error: ${result.dispatchError.toString()}`));
+      } else if (until(result.status)) {
+        clearTimeout(timer);
+        resolve(result);
+      }
+    }).catch((e) => { clearTimeout(timer); reject(e); });
+  });
+}

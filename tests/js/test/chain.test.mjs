@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode } from '../lib/node-harness.mjs';
+import { signAndWait, startDevNode } from '../lib/node-harness.mjs';
 
 let node;
 let api;
@@ -54,20 +54,9 @@ test('a transfer by //Alice is finalized', async () => {
   const amount = 2_000_000_000_000n; // 2 VID
   const bobBefore = (await api.query.system.account(bob.address)).data.free.toBigInt();
 
-  const { events, blockHash } = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('transfer not finalized within 120 s')), 120000);
-    api.tx.balances.transferKeepAlive(bob.address, amount)
-      .signAndSend(alice, (result) => {
-        if (result.dispatchError) {
-          clearTimeout(timer);
-          reject(new Error(`dispatch error: ${result.dispatchError.toString()}`));
-        } else if (result.status.isFinalized) {
-          clearTimeout(timer);
-          resolve({ events: result.events, blockHash: result.status.asFinalized });
-        }
-      })
-      .catch((e) => { clearTimeout(timer); reject(e); });
-  });
+  const result = await signAndWait(api.tx.balances.transferKeepAlive(bob.address, amount), alice, (s) => s.isFinalized);
+  const events = result.events;
+  const blockHash = result.status.asFinalized;
 
   const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
   assert.ok(transfer, 'Balances.Transfer event');
@@ -87,20 +76,12 @@ test('a creator registers content from polkadot.js with no custom types', async 
   assert.equal(api.consts.delivery.samplesPerClaim.toNumber(), 16);
   assert.ok(api.errors.delivery.EndpointTooLong, 'typed errors are in the metadata');
   const root = '0x' + 'ab'.repeat(32);
-  const { events } = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('registerContent not in a block within 60 s')), 60000);
-    api.tx.delivery.registerContent(root, 1048576, 10, 10n * 1048576n, true, 'Clip source', 'https://cdn.example/m')
-      .signAndSend(alice, (result) => {
-        if (result.dispatchError) {
-          clearTimeout(timer);
-          reject(new Error(`dispatch error: ${result.dispatchError.toString()}`));
-        } else if (result.status.isInBlock) {
-          clearTimeout(timer);
-          resolve({ events: result.events });
-        }
-      })
-      .catch((e) => { clearTimeout(timer); reject(e); });
-  });
+  const { events } = await signAndWait(
+    api.tx.delivery.registerContent(root, 1048576, 10, 10n * 1048576n, true, 'Clip source', 'https://cdn.example/m'),
+    alice,
+    (s) => s.isInBlock,
+    60000
+  );
   const registered = events.find(({ event }) => api.events.delivery.ContentRegistered.is(event));
   assert.ok(registered, 'Delivery.ContentRegistered event');
   assert.equal(registered.event.data.content.toHex(), root);
