@@ -58,6 +58,11 @@
 //! in an earlier proof of the same epoch), inflated `total_bytes` (the root's sum would differ),
 //! a padded or shortened tree (the last leaf is always drawn and its path pins the shape), leaves
 //! that were not drawn, and proofs outside the window.
+//!
+//! What sampling cannot rule out: fake leaves that are not drawn. A claim in which a fraction `f`
+//! of the leaves is fake survives with probability `(1 - f)^(S+1)` (`f = 0.1`: 17%; `f = 0.3`:
+//! 0.2%), and otherwise costs `SlashFraction` of the bond; the rewards paid per verified byte
+//! (the dual-token issue) must keep that bet a losing one.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
