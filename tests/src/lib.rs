@@ -99,21 +99,11 @@ impl Node {
 		format!("ws://127.0.0.1:{}", self.rpc_port)
 	}
 
-	/// Process id of the node.
-	pub fn pid(&self) -> Option<u32> {
-		self.child.as_ref().map(|c| c.id())
-	}
-
 	/// The last `lines` lines of the node's log (for failure messages).
 	pub fn log_tail(&self, lines: usize) -> String {
 		let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
 		let all: Vec<&str> = text.lines().collect();
 		all[all.len().saturating_sub(lines)..].join("\n")
-	}
-
-	/// The whole log of the node so far.
-	pub fn log(&self) -> String {
-		std::fs::read_to_string(&self.log_path).unwrap_or_default()
 	}
 
 	/// Wait (at most `timeout`) until the node answers JSON-RPC, and return a raw RPC client.
@@ -133,12 +123,6 @@ impl Node {
 			}
 			tokio::time::sleep(Duration::from_millis(250)).await;
 		}
-	}
-
-	/// A subxt client on the node (connects once RPC answers).
-	pub async fn client(&mut self, timeout: Duration) -> Result<OnlineClient<PolkadotConfig>> {
-		let rpc = self.rpc(timeout).await?;
-		Ok(OnlineClient::<PolkadotConfig>::from_rpc_client(rpc).await?)
 	}
 
 	/// Stop the node with SIGINT, as an operator's Ctrl-C does, and wait at most `timeout` for it

@@ -70,10 +70,7 @@ fn add_content<T: Config>(creator: &T::AccountId, i: u32) -> ContentId {
 }
 
 fn add_edge<T: Config>(who: &T::AccountId) {
-	let endpoint = alloc::vec![b'e'; T::MaxEndpointLen::get() as usize - 8];
-	let mut url = b"https://".to_vec();
-	url.extend(endpoint);
-	Delivery::<T>::do_register_edge(who.clone(), url, Vec::new(), T::MinEdgeBond::get())
+	Delivery::<T>::do_register_edge(who.clone(), max_url::<T>(), Vec::new(), T::MinEdgeBond::get())
 		.expect("edge registers");
 }
 

@@ -452,7 +452,7 @@ pub mod pallet {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			match Self::epoch_sealed_at(now) {
 				Some(epoch) => Self::seal_epoch(epoch),
-				None => T::DbWeight::get().reads(0),
+				None => Weight::zero(),
 			}
 		}
 

@@ -598,18 +598,16 @@ fn receipts_outside_their_content_are_refused() {
 		let mut too_many_bytes = receipt("edge", content, "viewer", 2, 0, 0);
 		too_many_bytes.bytes = CHUNK as u64 + 1;
 		let unknown = receipt("edge", content_id(7), "viewer", 3, 0, 0);
-		for (bad, err) in [
+		for (mut bad, err) in [
 			(past_end, Error::<Test>::ReceiptOutOfRange),
 			(too_many_bytes, Error::<Test>::ReceiptOutOfRange),
 			(unknown, Error::<Test>::UnknownContent),
 		] {
-			let batch = Batch::new(vec![bad]);
+			// One epoch per case: the receipt names the epoch it is claimed in.
 			let epoch = System::block_number() as u32 / EPOCH as u32;
+			bad.epoch = epoch;
+			let batch = Batch::new(vec![bad]);
 			run_to_block(claim_open(epoch));
-			// Receipts name epoch 0; move their epoch along with the claim.
-			let receipts: Vec<Receipt> =
-				batch.receipts.iter().cloned().map(|mut r| { r.epoch = epoch; r }).collect();
-			let batch = Batch::new(receipts);
 			assert_ok!(batch.claim("edge", epoch));
 			run_to_block(proof_open(epoch));
 			assert_noop!(submit("edge", epoch, batch.proof(&[0])), err);

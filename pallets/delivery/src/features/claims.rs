@@ -46,13 +46,19 @@ impl<T: Config> Pallet<T> {
 	/// (`None` before that, or without a claim).
 	pub fn sampled_leaves(edge: &T::AccountId, epoch: EpochIndex) -> Option<alloc::vec::Vec<u32>> {
 		let claim = Claims::<T>::get(epoch, edge)?;
+		Self::draw(edge, epoch, claim.receipt_count)
+	}
+
+	/// The draw for a claim of `receipt_count` leaves by `edge` in `epoch` (`None` until the
+	/// seed block exists).
+	fn draw(edge: &T::AccountId, epoch: EpochIndex, receipt_count: u32) -> Option<alloc::vec::Vec<u32>> {
 		let seed_block = Self::seed_block(epoch);
 		if frame_system::Pallet::<T>::block_number() <= seed_block {
 			return None;
 		}
 		let seed_hash = frame_system::Pallet::<T>::block_hash(seed_block);
 		let seed = sampling::claim_seed(&seed_hash, edge, epoch);
-		Some(sampling::sample_indices(&seed, claim.receipt_count, Self::samples_per_claim()))
+		Some(sampling::sample_indices(&seed, receipt_count, Self::samples_per_claim()))
 	}
 
 	/// Check `who`'s proof for `epoch`; on success mark the claim verified.
@@ -68,7 +74,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(now >= open, Error::<T>::ProofWindowNotOpen);
 		ensure!(now < close, Error::<T>::ProofWindowClosed);
 
-		let drawn = Self::sampled_leaves(&who, epoch).ok_or(Error::<T>::ProofWindowNotOpen)?;
+		let drawn = Self::draw(&who, epoch, claim.receipt_count).ok_or(Error::<T>::ProofWindowNotOpen)?;
 		ensure!(leaves.iter().all(|l| drawn.contains(&l.index)), Error::<T>::LeafNotSampled);
 		ensure!(
 			leaves.len() == drawn.len() && leaves.iter().zip(drawn.iter()).all(|(l, i)| l.index == *i),

@@ -105,9 +105,8 @@ impl<T: Config> Pallet<T> {
 		}
 		let Some(last_sealed) = LastSealedEpoch::<T>::get() else { return meter.consumed() };
 		let mut epoch = PruneFrom::<T>::get();
-		// An epoch's records are kept while it is among the `HistoryDepth` most recently
-		// sealed epochs beyond the last one (other pallets read its verified bytes), then all
-		// of them are removed together, by prefix.
+		// An epoch's records are kept while it is one of the `HistoryDepth` most recently sealed
+		// epochs (other pallets read its verified bytes); then all of them go, by prefix.
 		while epoch.saturating_add(T::HistoryDepth::get()) <= last_sealed {
 			// One item removed costs about one write; leave room for the cursor update.
 			let per_item = db.writes(1).saturating_add(db.reads(1));
