@@ -1,12 +1,11 @@
 //! The delivery vocabulary shared by pallet-delivery, the edge server, the off-chain worker and
 //! the tests: content ids, epochs, receipts, sampled proofs and sample outcomes.
 
-use crate::sum_tree::{SumNode, MAX_DEPTH};
+use crate::sum_tree::{SumNode, SumPath};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_io::hashing::blake2_256;
-use sp_core::{ConstU32, H256};
-use sp_runtime::BoundedVec;
+use sp_core::H256;
 
 /// A content's id: its manifest root (see [`crate::manifest`]).
 pub type ContentId = H256;
@@ -16,14 +15,62 @@ pub type ContentId = H256;
 pub type EpochIndex = u32;
 
 /// Prefix of every receipt signature payload, so a receipt signature can never be replayed as
-/// a signature over anything else (a transaction, a message of another protocol).
-pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"vidchain/receipt/v1";
+/// a signature over anything else (a transaction, a sample report, a message of another
+/// protocol). Version 2 is followed by the genesis hash of the chain the receipt is for.
+pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"vidchain/receipt/v2";
+
+/// Prefix of every sample report signature payload (followed by the genesis hash).
+pub const REPORT_SIGNING_CONTEXT: &[u8] = b"vidchain/sample-report/v1";
+
+/// Domain tag of receipt positions.
+const POSITION_CONTEXT: &[u8] = b"vidchain/receipt-position/v1";
+
+/// Domain tag of content ids.
+const CONTENT_ID_CONTEXT: &[u8] = b"vidchain/content/v1";
+
+/// The bytes signed for `item` on the chain with genesis hash `genesis`:
+/// `context ‖ genesis ‖ SCALE(item)`. Binding the genesis hash keeps a signature of one network
+/// from being replayed on another; the context keeps it from meaning anything else.
+pub fn signing_payload<T: Encode>(context: &[u8], genesis: &H256, item: &T) -> alloc::vec::Vec<u8> {
+	let mut payload = alloc::vec::Vec::with_capacity(context.len() + 32 + item.size_hint());
+	payload.extend_from_slice(context);
+	payload.extend_from_slice(genesis.as_bytes());
+	item.encode_to(&mut payload);
+	payload
+}
+
+/// The id of the content `creator` registers with manifest root `manifest_root`:
+/// `blake2_256(CONTENT_ID_CONTEXT ‖ SCALE(creator) ‖ manifest_root)`.
+///
+/// Binding the creator into the id means that copying someone's pending registration (with
+/// other sizes) creates a *different* content: nobody can take over another creator's manifest.
+pub fn content_id<AccountId: Encode>(creator: &AccountId, manifest_root: &H256) -> ContentId {
+	H256(blake2_256(&(CONTENT_ID_CONTEXT, creator, manifest_root).encode()))
+}
+
+/// The exact number of bytes in chunks `[first_chunk, first_chunk + chunk_count)` of a content
+/// of `total_bytes` cut into chunks of `chunk_size` (the last chunk may be short). `None` if the
+/// range is empty or does not lie inside the content.
+pub fn chunk_range_bytes(chunk_size: u32, total_bytes: u64, first_chunk: u32, chunk_count: u32) -> Option<u64> {
+	if chunk_size == 0 || chunk_count == 0 {
+		return None;
+	}
+	let start = (first_chunk as u64).checked_mul(chunk_size as u64)?;
+	let end = (first_chunk as u64).checked_add(chunk_count as u64)?.checked_mul(chunk_size as u64)?;
+	// The range must start inside the content and its last chunk must not be past the end.
+	let last_start = end - chunk_size as u64;
+	if start >= total_bytes || last_start >= total_bytes {
+		return None;
+	}
+	Some(end.min(total_bytes) - start)
+}
 
 /// A viewer's signed statement: `edge` gave me `chunk_count` chunks (`bytes` bytes) of `content`,
 /// starting at chunk `first_chunk`, in `epoch`, in session `session_nonce`.
 ///
-/// A viewer picks a fresh `session_nonce` for every session; the chain counts a
-/// `(viewer, session_nonce)` at most once.
+/// A viewer picks a fresh `session_nonce` for every session with an edge; the chain counts an
+/// `(edge, viewer, session_nonce)` at most once per epoch. `bytes` must be the exact length of the
+/// chunk range ([`chunk_range_bytes`]).
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
 )]
@@ -40,7 +87,7 @@ pub struct DeliveryReceipt<AccountId> {
 	pub first_chunk: u32,
 	/// Number of consecutive chunks served.
 	pub chunk_count: u32,
-	/// Bytes served.
+	/// Bytes served: exactly the length of the chunk range.
 	pub bytes: u64,
 	/// The epoch the chunks were served in.
 	pub epoch: EpochIndex,
@@ -51,11 +98,17 @@ pub struct DeliveryReceipt<AccountId> {
 }
 
 impl<AccountId: Encode> DeliveryReceipt<AccountId> {
-	/// The bytes a viewer signs: `RECEIPT_SIGNING_CONTEXT ‖ SCALE(receipt)`.
-	pub fn signing_payload(&self) -> alloc::vec::Vec<u8> {
-		let mut payload = RECEIPT_SIGNING_CONTEXT.to_vec();
-		self.encode_to(&mut payload);
-		payload
+	/// The bytes a viewer signs on the chain with genesis hash `genesis`:
+	/// `RECEIPT_SIGNING_CONTEXT ‖ genesis ‖ SCALE(receipt)`.
+	pub fn signing_payload(&self, genesis: &H256) -> alloc::vec::Vec<u8> {
+		signing_payload(RECEIPT_SIGNING_CONTEXT, genesis, self)
+	}
+
+	/// The receipt's slot in its claim's sum tree: a hash of its viewer and session nonce, so an
+	/// `(viewer, session nonce)` has one slot per claim (see [`crate::sum_tree`]).
+	pub fn position(&self) -> u32 {
+		let h = blake2_256(&(POSITION_CONTEXT, &self.viewer, self.session_nonce).encode());
+		u32::from_le_bytes([h[0], h[1], h[2], h[3]])
 	}
 
 	/// The receipt's hash (blake2-256 of its SCALE encoding): what a sum-tree leaf commits to.
@@ -69,20 +122,45 @@ impl<AccountId: Encode> DeliveryReceipt<AccountId> {
 	}
 }
 
-/// The sibling path of one leaf in a claim's sum tree (bottom first).
-pub type SumPath = BoundedVec<SumNode, ConstU32<MAX_DEPTH>>;
+/// What a validator's off-chain worker reports about one chunk of one edge; signed with its
+/// `vocw` key over [`SampleReport::signing_payload`].
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
+pub struct SampleReport<AccountId, AuthorityId> {
+	/// The sampled edge.
+	pub edge: AccountId,
+	/// The content the chunk belongs to.
+	pub content: ContentId,
+	/// The chunk's index in the content.
+	pub chunk_index: u32,
+	/// What happened.
+	pub outcome: SampleOutcome,
+	/// How long the edge took to serve it, in milliseconds.
+	pub latency_ms: u32,
+	/// The epoch the sample was taken in (a report is only valid in that epoch).
+	pub epoch: EpochIndex,
+	/// The reporting validator's off-chain-worker key.
+	pub validator: AuthorityId,
+}
 
-/// One sampled leaf of a claim, as the edge proves it: where it is, the receipt, the viewer's
-/// signature over [`DeliveryReceipt::signing_payload`], and its path to the claim's root.
+impl<AccountId: Encode, AuthorityId: Encode> SampleReport<AccountId, AuthorityId> {
+	/// The bytes a validator signs on the chain with genesis hash `genesis`:
+	/// `REPORT_SIGNING_CONTEXT ‖ genesis ‖ SCALE(report)`, never the raw SCALE.
+	pub fn signing_payload(&self, genesis: &H256) -> alloc::vec::Vec<u8> {
+		signing_payload(REPORT_SIGNING_CONTEXT, genesis, self)
+	}
+}
+
+/// One drawn leaf of a claim, as the edge proves it: the receipt (its slot is
+/// [`DeliveryReceipt::position`]), the viewer's signature over
+/// [`DeliveryReceipt::signing_payload`], and its path to the claim's root (whose left siblings'
+/// sums give the leaf's byte interval, see [`crate::sampling`]).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
 pub struct ProofLeaf<AccountId, Signature> {
-	/// The leaf's index in the tree.
-	pub index: u32,
-	/// The receipt at that index.
+	/// The receipt.
 	pub receipt: DeliveryReceipt<AccountId>,
 	/// The viewer's signature over the receipt.
 	pub signature: Signature,
-	/// Siblings from the leaf up to the root.
+	/// The receipt's path to the claim's root.
 	pub path: SumPath,
 }
 
@@ -103,5 +181,55 @@ impl SampleOutcome {
 	/// Whether the sample counts in the edge's favour.
 	pub fn is_success(&self) -> bool {
 		matches!(self, SampleOutcome::Served)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn chunk_ranges_have_their_exact_length() {
+		// 10 chunks of 100 bytes, the last one 50 bytes long.
+		let total = 950;
+		assert_eq!(chunk_range_bytes(100, total, 0, 1), Some(100));
+		assert_eq!(chunk_range_bytes(100, total, 0, 10), Some(950));
+		assert_eq!(chunk_range_bytes(100, total, 9, 1), Some(50));
+		assert_eq!(chunk_range_bytes(100, total, 8, 2), Some(150));
+		assert_eq!(chunk_range_bytes(100, total, 9, 2), None, "past the last chunk");
+		assert_eq!(chunk_range_bytes(100, total, 10, 1), None);
+		assert_eq!(chunk_range_bytes(100, total, 0, 0), None);
+		assert_eq!(chunk_range_bytes(0, total, 0, 1), None);
+		assert_eq!(chunk_range_bytes(u32::MAX, u64::MAX, u32::MAX, u32::MAX), None, "no overflow");
+	}
+
+	#[test]
+	fn content_ids_bind_the_creator() {
+		let root = H256::repeat_byte(3);
+		assert_ne!(content_id(&1u64, &root), content_id(&2u64, &root));
+		assert_ne!(content_id(&1u64, &root), content_id(&1u64, &H256::repeat_byte(4)));
+		assert_eq!(content_id(&1u64, &root), content_id(&1u64, &root));
+	}
+
+	#[test]
+	fn signatures_are_bound_to_a_chain_and_a_purpose() {
+		let g1 = H256::repeat_byte(1);
+		let g2 = H256::repeat_byte(2);
+		let r = DeliveryReceipt {
+			edge: 1u64,
+			content: H256::zero(),
+			viewer: 2u64,
+			session_nonce: 0,
+			first_chunk: 0,
+			chunk_count: 1,
+			bytes: 1,
+			epoch: 0,
+			ttfb_ms: 0,
+			throughput_kbps: 0,
+		};
+		assert_ne!(r.signing_payload(&g1), r.signing_payload(&g2));
+		assert!(r.signing_payload(&g1).starts_with(RECEIPT_SIGNING_CONTEXT));
+		assert_ne!(&r.signing_payload(&g1)[..], &r.encode()[..]);
+		assert_ne!(signing_payload(REPORT_SIGNING_CONTEXT, &g1, &r), r.signing_payload(&g1));
 	}
 }

@@ -4,11 +4,11 @@
 //! `no_std` and depends on nothing above it (primitives ← pallets ← runtime ← node).
 //!
 //! - chain-wide basic types and the token constants (this file);
-//! - [`delivery`]: content ids, epochs, signed delivery receipts, sampled proof leaves, sample
-//!   outcomes;
+//! - [`delivery`]: content ids, epochs, signed delivery receipts and sample reports (bound to a
+//!   chain by its genesis hash), proof leaves, sample outcomes, chunk-range arithmetic;
 //! - [`sum_tree`]: the Merkle sum tree an edge commits its receipts to;
 //! - [`manifest`]: content manifests (Merkle root over chunk hashes, `binary-merkle-tree`);
-//! - [`sampling`]: which leaves of a claim must be proven;
+//! - [`sampling`]: the byte-weighted draw of a claim and the check that a proof covers it;
 //! - [`ocw_crypto`]: the validators' off-chain-worker key (`vocw`, sr25519);
 //! - [`traits`]: the seams between pallets.
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -1,5 +1,10 @@
 //! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice and Bob).
 //!
+//! Both are development networks: delivery epochs of 10 blocks with claim and proof windows of 3
+//! (a claim goes from receipts to `ClaimVerified` in about two minutes), and edge endpoints on
+//! loopback allowed. A real network's chain spec leaves `delivery` out and gets the runtime's
+//! defaults (10-minute epochs, public endpoints only).
+//!
 //! Each preset is a JSON patch over the default genesis config. It always carries
 //! `aura.authorities`, `grandpa.authorities` and `balances.balances`, which tools such as
 //! zombienet rewrite for their own validators.
@@ -12,6 +17,11 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// Blocks per delivery epoch on development networks.
+pub const DEV_EPOCH_LENGTH: crate::BlockNumber = 10;
+/// Blocks of each claim and proof window on development networks.
+pub const DEV_WINDOW: crate::BlockNumber = 3;
 
 /// What each endowed development account starts with: one million VID.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * VID;
@@ -32,6 +42,12 @@ fn testnet_genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		delivery: pallet_delivery::GenesisConfig {
+			epoch_length: DEV_EPOCH_LENGTH,
+			claim_window: DEV_WINDOW,
+			proof_window: DEV_WINDOW,
+			allow_local_endpoints: true,
+		},
 	})
 }
 

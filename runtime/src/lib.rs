@@ -59,7 +59,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("vidchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("vidchain"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -207,8 +207,68 @@ mod tests {
 	}
 
 	#[test]
+	fn development_presets_run_short_delivery_epochs() {
+		use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+		for id in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+			let patch = genesis_config_presets::get_preset(&id.into()).expect("preset exists");
+			let json: serde_json::Value = serde_json::from_slice(&patch).expect("valid json");
+			let mut base = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+			json_merge(&mut base, json);
+			let config: RuntimeGenesisConfig = serde_json::from_value(base).unwrap();
+			sp_io::TestExternalities::new(config.build_storage().unwrap()).execute_with(|| {
+				let s = pallet_delivery::Schedule::<Runtime>::get();
+				assert_eq!((s.epoch_length, s.claim_window, s.proof_window), (10, 3, 3), "{id}");
+				assert!(pallet_delivery::AllowLocalEndpoints::<Runtime>::get(), "{id}");
+			});
+		}
+		// A genesis without a delivery section runs the real network's schedule.
+		sp_io::TestExternalities::new(RuntimeGenesisConfig::default().build_storage().unwrap()).execute_with(|| {
+			let s = pallet_delivery::Schedule::<Runtime>::get();
+			assert_eq!((s.epoch_length, s.claim_window, s.proof_window), (10 * MINUTES, 2 * MINUTES, 5 * MINUTES));
+			assert!(!pallet_delivery::AllowLocalEndpoints::<Runtime>::get());
+		});
+	}
+
+	#[test]
+	fn filling_a_block_with_junk_costs_real_vid() {
+		use frame_support::{dispatch::DispatchClass, weights::WeightToFee as _};
+		let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+		let normal = weights.get(DispatchClass::Normal).max_total.expect("a normal-class limit");
+		let length = *<Runtime as frame_system::Config>::BlockLength::get().max.get(DispatchClass::Normal);
+		let weight_fee = <Runtime as pallet_transaction_payment::Config>::WeightToFee::weight_to_fee(&normal);
+		let length_fee = <Runtime as pallet_transaction_payment::Config>::LengthToFee::weight_to_fee(
+			&frame_support::weights::Weight::from_parts(length as u64, 0),
+		);
+		// At the neutral multiplier: 150 VID of weight and 39 VID of length.
+		assert!(weight_fee >= 100 * VID, "a block's weight costs {weight_fee}");
+		assert!(length_fee >= 30 * VID, "a block's length costs {length_fee}");
+		// A transfer stays cheap: well under a tenth of a VID.
+		let transfer = <Runtime as pallet_transaction_payment::Config>::WeightToFee::weight_to_fee(
+			&frame_support::weights::Weight::from_parts(250_000_000, 0),
+		) + <Runtime as pallet_transaction_payment::Config>::LengthToFee::weight_to_fee(
+			&frame_support::weights::Weight::from_parts(150, 0),
+		);
+		assert!(transfer < VID / 10, "a transfer costs {transfer}");
+	}
+
+	#[test]
+	fn sealing_a_block_of_claims_leaves_the_block_to_transactions() {
+		use frame_support::dispatch::DispatchClass;
+		use pallet_delivery::WeightInfo;
+		let per_block = <Runtime as pallet_delivery::Config>::MaxSealPerBlock::get();
+		let sealing = <Runtime as pallet_delivery::Config>::WeightInfo::seal_claims(per_block, per_block);
+		let max = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
+		assert!(sealing.ref_time() * 10 <= max.ref_time(), "sealing {per_block} claims takes {sealing:?} of {max:?}");
+		let normal = <Runtime as frame_system::Config>::BlockWeights::get()
+			.get(DispatchClass::Normal)
+			.max_total
+			.unwrap();
+		assert!(normal.ref_time() + sealing.ref_time() <= max.ref_time());
+	}
+
+	#[test]
 	fn sample_reports_are_accepted_from_aura_authorities_only() {
-		use frame_support::traits::Contains;
+		use pallet_delivery::ValidatorSet;
 		use sp_keyring::Sr25519Keyring;
 		use vidchain_primitives::ocw_crypto;
 		let mut ext = sp_io::TestExternalities::new(
@@ -224,8 +284,9 @@ mod tests {
 		ext.execute_with(|| {
 			let alice = ocw_crypto::Public::from(Sr25519Keyring::Alice.public());
 			let bob = ocw_crypto::Public::from(Sr25519Keyring::Bob.public());
-			assert!(configs::AuraValidators::contains(&alice));
-			assert!(!configs::AuraValidators::contains(&bob));
+			assert!(configs::AuraValidators::is_validator(&alice));
+			assert!(!configs::AuraValidators::is_validator(&bob));
+			assert_eq!(configs::AuraValidators::validator_count(), 1);
 		});
 	}
 

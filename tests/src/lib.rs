@@ -254,3 +254,53 @@ pub async fn submit<C: Payload>(
 	let progress = at.transactions().sign_and_submit_then_watch_default(call, who).await?;
 	Ok(progress.wait_for_finalized_success().await.map_err(|e| format!("{e} {e:?}")))
 }
+
+/// Call arguments already SCALE-encoded (with the same primitives types the runtime uses), for
+/// calls whose arguments are easier to build as Rust values than as dynamic values.
+pub struct PreEncoded(pub Vec<u8>);
+
+impl subxt::ext::scale_encode::EncodeAsFields for PreEncoded {
+	fn encode_as_fields_to<R: subxt::ext::scale_encode::TypeResolver>(
+		&self,
+		_fields: &mut dyn subxt::ext::scale_encode::FieldIter<'_, R::TypeId>,
+		_types: &R,
+		out: &mut Vec<u8>,
+	) -> std::result::Result<(), subxt::ext::scale_encode::Error> {
+		out.extend_from_slice(&self.0);
+		Ok(())
+	}
+}
+
+/// A call of `pallet` named `call` whose arguments are [`PreEncoded`].
+pub struct RawCall {
+	/// The pallet's name in the metadata.
+	pub pallet: &'static str,
+	/// The call's name.
+	pub call: &'static str,
+	/// Its arguments, SCALE-encoded in order.
+	pub args: PreEncoded,
+}
+
+impl Payload for RawCall {
+	type CallData = PreEncoded;
+
+	fn pallet_name(&self) -> &str {
+		self.pallet
+	}
+
+	fn call_name(&self) -> &str {
+		self.call
+	}
+
+	fn call_data(&self) -> &PreEncoded {
+		&self.args
+	}
+}
+
+/// The hash of block `n` (`chain_getBlockHash`).
+pub async fn block_hash(rpc: &RpcClient, n: u64) -> Result<[u8; 32]> {
+	let hash: Option<String> = rpc.request("chain_getBlockHash", rpc_params![n]).await?;
+	let hash = hash.ok_or_else(|| anyhow!("no block {n} yet"))?;
+	let bytes = hex::decode(hash.trim_start_matches("0x"))?;
+	bytes.try_into().map_err(|_| anyhow!("a block hash of another length"))
+}

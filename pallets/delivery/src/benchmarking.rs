@@ -1,6 +1,7 @@
-//! FRAME v2 benchmarks of pallet-delivery: every call, the authorization of `report_sample`,
-//! and sealing an epoch. Proof verification is measured over the number of leaves (`s`) and the
-//! depth of the sum tree (`d`).
+//! FRAME v2 benchmarks of pallet-delivery: every call, the authorization of `report_sample`, and
+//! one block's sealing step. Proof verification is measured over the number of drawn leaves
+//! (`s`, up to `SamplesPerClaim`) and the siblings on each path (`d`, up to 32), with every leaf
+//! of another content and signed by the viewer with sr25519.
 
 use super::*;
 use crate::Pallet as Delivery;
@@ -18,13 +19,10 @@ use sp_runtime::{
 	RuntimeAppPublic,
 };
 use vidchain_primitives::{
-	delivery::{DeliveryReceipt, ProofLeaf, SampleOutcome},
+	delivery::{content_id, DeliveryReceipt, ProofLeaf, SampleOutcome},
+	sampling,
 	sum_tree::{SumNode, SumTree},
 };
-
-/// Raw storage key through which benchmark builds lower the number of drawn leaves (see
-/// `Pallet::samples_per_claim`).
-pub const SAMPLES_OVERRIDE_KEY: &[u8] = b":vidchain:bench:samples";
 
 /// Key type of the viewer keys benchmarks sign receipts with.
 const VIEWER_KEY: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bvwr");
@@ -34,9 +32,6 @@ pub trait BenchmarkHelper<AuthorityId> {
 	/// Make `key` one of the current validators.
 	fn make_validator(key: &AuthorityId);
 }
-
-const CHUNK: u32 = 1 << 20;
-const CHUNKS: u32 = 1 << 16;
 
 fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId
 where
@@ -49,35 +44,36 @@ where
 	who
 }
 
-fn content_id(i: u32) -> H256 {
+fn manifest_root(i: u32) -> H256 {
 	H256(sp_io::hashing::blake2_256(&(b"bench-content", i).encode()))
 }
 
-fn add_content<T: Config>(creator: &T::AccountId, i: u32) -> ContentId {
-	let id = content_id(i);
+/// The largest content: `MaxChunks` chunks of `chunk_size` bytes.
+fn add_content<T: Config>(creator: &T::AccountId, i: u32, chunk_size: u32) -> ContentId {
+	let chunks = T::MaxChunks::get();
 	Delivery::<T>::do_register_content(
 		creator.clone(),
-		id,
-		CHUNK,
-		CHUNKS,
-		CHUNK as u64 * CHUNKS as u64,
+		manifest_root(i),
+		ContentSizes { chunk_size, chunk_count: chunks, total_bytes: chunk_size as u64 * chunks as u64 },
 		false,
-		Vec::new(),
-		Vec::new(),
+		Default::default(),
+		Default::default(),
 	)
 	.expect("content registers");
-	id
+	content_id(creator, &manifest_root(i))
 }
 
 fn add_edge<T: Config>(who: &T::AccountId) {
-	Delivery::<T>::do_register_edge(who.clone(), max_url::<T>(), Vec::new(), T::MinEdgeBond::get())
+	Delivery::<T>::do_register_edge(who.clone(), max_url::<T>(), Default::default(), T::MinEdgeBond::get())
 		.expect("edge registers");
 }
 
-fn max_url<T: Config>() -> Vec<u8> {
+/// The longest public endpoint.
+fn max_url<T: Config>() -> BoundedVec<u8, T::MaxEndpointLen> {
 	let mut url = b"https://".to_vec();
-	url.resize(T::MaxEndpointLen::get() as usize, b'x');
-	url
+	url.resize(T::MaxEndpointLen::get() as usize - 3, b'x');
+	url.extend_from_slice(b".io");
+	url.try_into().expect("exactly the bound")
 }
 
 fn set_block<T: Config>(n: BlockNumberFor<T>) {
@@ -92,7 +88,7 @@ where
 	let edge = funded::<T>("edge", 0);
 	add_edge::<T>(&edge);
 	let creator = funded::<T>("creator", 0);
-	let content = add_content::<T>(&creator, 0);
+	let content = add_content::<T>(&creator, 0, 1);
 	let key = T::AuthorityId::generate_pair(None);
 	T::BenchmarkHelper::make_validator(&key);
 	let report = SampleReport {
@@ -104,8 +100,26 @@ where
 		epoch: Delivery::<T>::current_epoch(),
 		validator: key.clone(),
 	};
-	let signature = key.sign(&report.encode()).expect("the key was just generated");
+	let signature = key
+		.sign(&report.signing_payload(&Delivery::<T>::genesis_hash()))
+		.expect("the key was just generated");
 	(report, signature)
+}
+
+/// `n` edges with a claim in epoch 0, the block set to the claim window.
+fn claims<T: Config>(n: u32, from: u32) -> Vec<T::AccountId>
+where
+	T::Currency: Mutate<T::AccountId>,
+{
+	set_block::<T>(Delivery::<T>::claim_window(0).0);
+	(from..from + n)
+		.map(|i| {
+			let who = funded::<T>("edge", i);
+			add_edge::<T>(&who);
+			Delivery::<T>::do_submit_claim(who.clone(), 0, H256::repeat_byte(1), 1_000, 10).unwrap();
+			who
+		})
+		.collect()
 }
 
 #[benchmarks(
@@ -120,20 +134,21 @@ mod benchmarks {
 	#[benchmark]
 	fn register_content() {
 		let creator = funded::<T>("creator", 0);
-		let title = alloc::vec![b't'; T::MaxTitleLen::get() as usize];
-		let uri = alloc::vec![b'u'; T::MaxUriLen::get() as usize];
-		let id = content_id(0);
+		let title: BoundedVec<u8, T::MaxTitleLen> =
+			alloc::vec![b't'; T::MaxTitleLen::get() as usize].try_into().unwrap();
+		let uri: BoundedVec<u8, T::MaxUriLen> = alloc::vec![b'u'; T::MaxUriLen::get() as usize].try_into().unwrap();
+		let (size, count) = (T::MaxChunkSize::get(), T::MaxChunks::get());
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(creator), id, CHUNK, CHUNKS, CHUNK as u64 * CHUNKS as u64, true, title, uri);
+		_(RawOrigin::Signed(creator.clone()), manifest_root(0), size, count, size as u64 * count as u64, true, title, uri);
 
-		assert!(Contents::<T>::contains_key(id));
+		assert!(Contents::<T>::contains_key(content_id(&creator, &manifest_root(0))));
 	}
 
 	#[benchmark]
 	fn retire_content() {
 		let creator = funded::<T>("creator", 0);
-		let id = add_content::<T>(&creator, 0);
+		let id = add_content::<T>(&creator, 0, 1);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(creator), id);
@@ -144,7 +159,8 @@ mod benchmarks {
 	#[benchmark]
 	fn register_edge() {
 		let who = funded::<T>("edge", 0);
-		let region = alloc::vec![b'r'; T::MaxRegionLen::get() as usize];
+		let region: BoundedVec<u8, T::MaxRegionLen> =
+			alloc::vec![b'r'; T::MaxRegionLen::get() as usize].try_into().unwrap();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), max_url::<T>(), region, T::MinEdgeBond::get());
@@ -156,12 +172,13 @@ mod benchmarks {
 	fn update_edge() {
 		let who = funded::<T>("edge", 0);
 		add_edge::<T>(&who);
-		let region = alloc::vec![b'r'; T::MaxRegionLen::get() as usize];
+		let region: BoundedVec<u8, T::MaxRegionLen> =
+			alloc::vec![b'r'; T::MaxRegionLen::get() as usize].try_into().unwrap();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), max_url::<T>(), region);
 
-		assert_eq!(Edges::<T>::get(&who).unwrap().endpoint.to_vec(), max_url::<T>());
+		assert_eq!(Edges::<T>::get(&who).unwrap().endpoint, max_url::<T>());
 	}
 
 	#[benchmark]
@@ -189,13 +206,34 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn bond_more() {
+		let who = funded::<T>("edge", 0);
+		add_edge::<T>(&who);
+		let amount = T::MinEdgeBond::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), amount);
+
+		assert_eq!(Edges::<T>::get(&who).unwrap().bond, amount.saturating_add(amount));
+	}
+
+	#[benchmark]
+	fn resume() {
+		let who = funded::<T>("edge", 0);
+		add_edge::<T>(&who);
+		Edges::<T>::mutate(&who, |e| e.as_mut().unwrap().state = EdgeState::Suspended { epoch: 0, until: One::one() });
+		set_block::<T>(One::one());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert_eq!(Edges::<T>::get(&who).unwrap().state, EdgeState::Active);
+	}
+
+	#[benchmark]
 	fn submit_claim() {
 		let who = funded::<T>("edge", 0);
 		add_edge::<T>(&who);
-		// Worst case: the epoch's claim list is one short of full.
-		let others: Vec<T::AccountId> =
-			(1..T::MaxClaimsPerEpoch::get()).map(|i| account("other", i, 0)).collect();
-		EpochClaims::<T>::insert(0, BoundedVec::try_from(others).expect("fits the bound"));
 		set_block::<T>(Delivery::<T>::claim_window(0).0);
 
 		#[extrinsic_call]
@@ -204,86 +242,95 @@ mod benchmarks {
 		assert!(Claims::<T>::contains_key(0, &who));
 	}
 
-	/// `s` leaves proven, in a sum tree of `2^d` receipts; each receipt of another content and
-	/// signed by the viewer.
+	/// `s` receipts opened, each of its own content, each path with `d` non-empty siblings
+	/// (zero-byte filler leaves next to each receipt's slot). The tree is shaped after the draw:
+	/// the draw depends only on the seed and the claimed total, so the receipts' byte counts
+	/// are chosen to put exactly one group of drawn offsets in each.
 	#[benchmark]
-	fn submit_proof(s: Linear<1, { T::SamplesPerClaim::get() + 1 }>, d: Linear<6, 16>) {
-		let edge = funded::<T>("edge", 0);
-		add_edge::<T>(&edge);
+	fn submit_proof(s: Linear<1, { T::SamplesPerClaim::get() }>, d: Linear<0, 32>) -> Result<(), BenchmarkError> {
+		let samples = T::SamplesPerClaim::get();
 		let creator = funded::<T>("creator", 0);
-		let contents: Vec<ContentId> = (0..s).map(|i| add_content::<T>(&creator, i)).collect();
+		let contents: Vec<ContentId> = (0..s).map(|i| add_content::<T>(&creator, i, 1)).collect();
 		let viewer_key = sp_io::crypto::sr25519_generate(VIEWER_KEY, None);
 		let viewer: T::AccountId = T::ReceiptSigner::from(viewer_key).into_account();
-		let count: u32 = 1 << d;
-
-		// The claim (its root is filled in below: the draw depends on its count only).
-		set_block::<T>(Delivery::<T>::claim_window(0).0);
-		Delivery::<T>::do_submit_claim(edge.clone(), 0, H256::zero(), 1, count).unwrap();
-		frame_support::storage::unhashed::put(SAMPLES_OVERRIDE_KEY, &(s - 1));
 		let seed_block = Delivery::<T>::seed_block(0);
-		frame_system::BlockHash::<T>::insert(seed_block, T::Hash::default());
-		set_block::<T>(Delivery::<T>::proof_window(0).0);
-		let drawn = Delivery::<T>::sampled_leaves(&edge, 0).unwrap();
-		assert_eq!(drawn.len() as u32, s);
+		frame_system::BlockHash::<T>::insert(seed_block, H256::default());
+		// Every interval below `total` fits one receipt of a content of `MaxChunks` 1-byte chunks.
+		let total = (T::MaxChunks::get() / (samples + 1)) as u64 * s as u64;
+		// An edge whose draw has at least `s` distinct offsets.
+		let (edge, offsets) = (0..1_000u32)
+			.find_map(|i| {
+				let edge: T::AccountId = account("edge", i, 0);
+				let seed = sampling::claim_seed(&H256::default(), &edge, 0);
+				let mut offsets = sampling::draw_offsets(&seed, total, samples);
+				offsets.dedup();
+				(offsets.len() as u32 >= s).then_some((edge, offsets))
+			})
+			.ok_or(BenchmarkError::Stop("no draw with enough distinct offsets"))?;
+		let _ = T::Currency::mint_into(&edge, T::MinEdgeBond::get().saturating_mul(10u32.into()));
+		add_edge::<T>(&edge);
 
-		// Real, signed receipts at the drawn leaves; filler leaves elsewhere.
-		let mut receipts = alloc::collections::BTreeMap::new();
-		for (k, index) in drawn.iter().enumerate() {
-			let receipt = DeliveryReceipt {
+		// Receipt k (in slot order) covers [b_k, b_k+1): b_0 = 0, b_k = k-th distinct offset.
+		let mut bounds: Vec<u64> = offsets.iter().take(s as usize).copied().collect();
+		bounds[0] = 0;
+		bounds.push(total);
+		let mut receipts: Vec<DeliveryReceipt<T::AccountId>> = (0..s)
+			.map(|k| DeliveryReceipt {
 				edge: edge.clone(),
-				content: contents[k],
+				content: contents[k as usize],
 				viewer: viewer.clone(),
-				session_nonce: *index as u64,
+				session_nonce: k as u64,
 				first_chunk: 0,
-				chunk_count: 1,
-				bytes: CHUNK as u64,
+				chunk_count: 0,
+				bytes: 0,
 				epoch: 0,
 				ttfb_ms: 30,
 				throughput_kbps: 10_000,
-			};
-			let signature =
-				sp_io::crypto::sr25519_sign(VIEWER_KEY, &viewer_key, &receipt.signing_payload())
-					.expect("the key was just generated");
-			receipts.insert(*index, (receipt, signature));
+			})
+			.collect();
+		receipts.sort_by_key(|r| r.position());
+		for (k, r) in receipts.iter_mut().enumerate() {
+			r.bytes = bounds[k + 1] - bounds[k];
+			r.chunk_count = r.bytes as u32;
 		}
-		let leaves: Vec<SumNode> = (0..count)
-			.map(|i| match receipts.get(&i) {
-				Some((r, _)) => r.leaf(),
-				None => SumNode::leaf(&H256(sp_io::hashing::blake2_256(&i.to_le_bytes())), 1),
-			})
-			.collect();
-		let tree = SumTree::build(leaves).expect("tree builds");
-		let root = tree.root();
-		Claims::<T>::mutate(0, &edge, |c| {
-			let c = c.as_mut().unwrap();
-			c.root = root.hash;
-			c.total_bytes = root.sum;
-		});
-		let proof: Vec<ProofLeaf<T::AccountId, T::ReceiptSignature>> = drawn
-			.iter()
-			.map(|i| {
-				let (receipt, signature) = receipts.remove(i).unwrap();
-				ProofLeaf {
-					index: *i,
-					receipt,
-					signature: signature.into(),
-					path: tree.path(*i).unwrap().try_into().expect("depth ≤ 32"),
+		let mut leaves: Vec<(u32, SumNode)> = receipts.iter().map(|r| (r.position(), r.leaf())).collect();
+		for r in &receipts {
+			for level in 0..d {
+				let slot = r.position() ^ (1 << level);
+				if !leaves.iter().any(|(p, _)| *p == slot) {
+					leaves.push((slot, SumNode::leaf(&H256(sp_io::hashing::blake2_256(&slot.encode())), 0)));
 				}
+			}
+		}
+		let tree = SumTree::build(leaves).map_err(|_| BenchmarkError::Stop("tree builds"))?;
+		let root = tree.root();
+		set_block::<T>(Delivery::<T>::claim_window(0).0);
+		Delivery::<T>::do_submit_claim(edge.clone(), 0, root.hash, root.sum, s).unwrap();
+		set_block::<T>(Delivery::<T>::proof_window(0).0);
+
+		let genesis = Delivery::<T>::genesis_hash();
+		let proof: Vec<ProofLeaf<T::AccountId, T::ReceiptSignature>> = receipts
+			.into_iter()
+			.map(|receipt| {
+				let signature = sp_io::crypto::sr25519_sign(VIEWER_KEY, &viewer_key, &receipt.signing_payload(&genesis))
+					.expect("the key was just generated");
+				let path = tree.path(receipt.position()).expect("a leaf of the tree");
+				ProofLeaf { receipt, signature: signature.into(), path }
 			})
 			.collect();
-		let proof: BoundedVec<_, MaxProofLeaves<T>> = proof.try_into().expect("s ≤ S + 1");
+		let proof: BoundedVec<_, T::SamplesPerClaim> = proof.try_into().expect("s ≤ S");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(edge.clone()), 0, proof);
 
 		assert_eq!(Claims::<T>::get(0, &edge).unwrap().status, ClaimStatus::Verified);
+		Ok(())
 	}
 
 	/// The worst case: the failure that suspends and slashes the edge.
 	#[benchmark]
 	fn report_sample() {
 		let (report, signature) = signed_report::<T>(SampleOutcome::Unavailable);
-		SampleFailures::<T>::insert(report.epoch, &report.edge, T::MaxFailures::get() - 1);
 		let edge = report.edge.clone();
 
 		#[extrinsic_call]
@@ -306,22 +353,25 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Sealing an epoch with `n` claims, all unproven: each is rejected and its edge slashed.
+	/// One block's sealing step over `v` verified and `r` unproven claims (each rejected and
+	/// slashed), which also finishes the epoch.
 	#[benchmark]
-	fn seal_epoch(n: Linear<0, { T::MaxClaimsPerEpoch::get() }>) {
-		set_block::<T>(Delivery::<T>::claim_window(0).0);
-		for i in 0..n {
-			let who = funded::<T>("edge", i);
-			add_edge::<T>(&who);
-			Delivery::<T>::do_submit_claim(who, 0, H256::repeat_byte(1), 1_000, 10).unwrap();
+	fn seal_claims(
+		v: Linear<0, { T::MaxSealPerBlock::get() / 2 }>,
+		r: Linear<0, { T::MaxSealPerBlock::get() / 2 }>,
+	) {
+		let verified = claims::<T>(v, 0);
+		for who in &verified {
+			Claims::<T>::mutate(0, who, |c| c.as_mut().unwrap().status = ClaimStatus::Verified);
+			Edges::<T>::mutate(who, |e| e.as_mut().unwrap().pending_claims = 0);
 		}
+		claims::<T>(r, v);
 		let at = Delivery::<T>::proof_window(0).1;
 		set_block::<T>(at);
-		assert_eq!(Delivery::<T>::epoch_sealed_at(at), Some(0));
 
 		#[block]
 		{
-			Delivery::<T>::seal_epoch(0);
+			Delivery::<T>::seal_step(at);
 		}
 
 		assert_eq!(LastSealedEpoch::<T>::get(), Some(0));

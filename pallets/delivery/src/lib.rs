@@ -5,68 +5,91 @@
 //!
 //! ## Overview
 //! - **Content.** A creator registers a video by its *manifest root* (the Merkle root over its
-//!   chunk hashes, [`vidchain_primitives::manifest`]), with chunk size, chunk count, total bytes,
-//!   an `exclusive` flag and a bounded title and URI. `ContentDeposit` is held while it is live;
-//!   [`Pallet::retire_content`] releases it.
+//!   chunk hashes, [`vidchain_primitives::manifest`]), with chunk size (≤ `MaxChunkSize`), chunk
+//!   count (≤ `MaxChunks`), total bytes, an `exclusive` flag and a bounded title and URI. The
+//!   content's id is `blake2(creator ‖ manifest root)` ([`vidchain_primitives::delivery::content_id`]):
+//!   copying someone's pending registration with other sizes makes *another* content, so nobody
+//!   can take over a creator's manifest root. `ContentDeposit` is held while it is live;
+//!   [`Pallet::retire_content`] releases it, and the record goes once no receipt of it can be
+//!   proven any more.
 //! - **Edges.** An operator bonds at least `MinEdgeBond` (a fungible *hold*, reason
-//!   [`HoldReason::EdgeBond`]) and names an HTTP(S) endpoint and a region. States: `Active`,
-//!   `Suspended` (failed samples), `Unbonding` (bond withdrawable after `UnbondingPeriod`).
+//!   [`HoldReason::EdgeBond`]) and names a public HTTP(S) endpoint and a region. States: `Active`,
+//!   `Suspended` (failed samples; [`Pallet::resume`] after `SuspensionPeriod` with the bond
+//!   topped up by [`Pallet::bond_more`]), `Unbonding` (still sampled and slashable until the bond
+//!   is withdrawn, after `UnbondingPeriod`).
 //! - **Receipts.** A viewer signs a [`DeliveryReceipt`] (edge, content, viewer, session nonce,
-//!   chunk range, bytes, epoch, TTFB, throughput) over
-//!   [`DeliveryReceipt::signing_payload`].
-//! - **Claims.** After epoch `e` ends, within `ClaimWindow` blocks, an edge commits to all its
-//!   receipts of `e` at once: the root of a Merkle *sum* tree ([`vidchain_primitives::sum_tree`])
-//!   with the total bytes and the receipt count ([`Pallet::submit_claim`]).
-//! - **Proofs.** When the claim window has closed, the chain draws `SamplesPerClaim` leaves of
-//!   each claim (plus its last leaf). The edge must show each with its viewer's signature and its
-//!   sum-tree path within `ProofWindow` blocks ([`Pallet::submit_proof`]). A valid proof verifies
-//!   the claim: its bytes count for the edge in `e` ([`DeliveryLedger`]). An invalid proof is
-//!   refused with a typed error and changes nothing; a claim still unproven when the window
-//!   closes is `Rejected` and `SlashFraction` of the bond is slashed to `Slashed`.
+//!   chunk range, its exact bytes, epoch, TTFB, throughput) over
+//!   [`DeliveryReceipt::signing_payload`]: a domain tag and the chain's genesis hash come first,
+//!   so a receipt of one network means nothing on another.
+//! - **Claims.** After epoch `e` ends, within the claim window, an edge commits to all its
+//!   receipts of `e` at once: the root of a sparse Merkle *sum* tree
+//!   ([`vidchain_primitives::sum_tree`]) in which each receipt sits at the slot its viewer and
+//!   session nonce hash to, with the total bytes and the receipt count ([`Pallet::submit_claim`]).
+//!   Any number of bonded edges may claim (one claim per edge and epoch: capacity is tied to
+//!   bond, and an unproven claim is slashed).
+//! - **Proofs.** When the claim window has closed, the chain draws `SamplesPerClaim` byte offsets
+//!   of each claim ([`vidchain_primitives::sampling`]). The edge must open, for each offset, the
+//!   receipt whose byte interval holds it, with its viewer's signature and its sum-tree path,
+//!   within the proof window ([`Pallet::submit_proof`]). A valid proof verifies the claim: its
+//!   bytes count for the edge in `e` ([`DeliveryLedger`]). An invalid proof is refused with a
+//!   typed error and changes nothing; a claim still unproven when the window closes is `Rejected`
+//!   and `SlashFraction` of the bond is slashed to `Slashed`. Sealing walks the epoch's claims
+//!   `MaxSealPerBlock` at a time, over as many blocks as it takes.
 //! - **Samples.** Validators' off-chain workers fetch random chunks from edges and report
-//!   ([`Pallet::report_sample`], authorized by a signature of a current validator's `vocw` key,
-//!   at most one per validator, edge and epoch). Successes raise the edge's score, failures
-//!   lower it; `MaxFailures` failures in one epoch suspend and slash the edge.
+//!   ([`Pallet::report_sample`], authorized by a current validator's `vocw` key signing a tagged
+//!   payload with the genesis hash; one report per validator, edge and epoch). A report moves the
+//!   edge's score by at most `ScoreOnSample* / validators`; when more than a third of the current
+//!   validators report failures of an edge in one epoch, it is suspended and slashed.
 //!
-//! ## Epoch timeline (epoch `e`, `L = EpochLength`)
+//! ## Epoch timeline (epoch `e`, `L` = epoch length)
 //! ```text
 //! [e·L, (e+1)·L)                       receipts of e are collected; samples of e are reported
 //! [(e+1)·L, (e+1)·L + ClaimWindow)     submit_claim(e, …)
-//! c = (e+1)·L + ClaimWindow            the block whose hash seeds the samples of e's claims
+//! c = (e+1)·L + ClaimWindow            the block whose hash seeds the draws of e's claims
 //! [c + 1, c + 1 + ProofWindow)         submit_proof(e, …)
-//! c + 1 + ProofWindow                  e is sealed: unproven claims rejected and slashed
+//! c + 1 + ProofWindow, and on          e is sealed, MaxSealPerBlock claims per block
 //! ```
+//! The schedule (`L`, the two windows) is fixed at genesis ([`Schedule`]): the `development` and
+//! `local_testnet` presets use 10-block epochs with windows of 3 blocks, real networks the
+//! runtime's defaults (10-minute epochs). Nothing changes it after genesis.
+//!
+//! ## What a verified claim proves, in bytes
+//! Every drawn offset must land in a receipt that the chain checks in full: signed by its viewer
+//! for this chain, naming this edge and epoch, a live content, a chunk range inside it and its
+//! exact byte length, at its own slot. Bytes that cannot be opened so (junk nodes, forged or
+//! foreign receipts, copies in another slot, inflated leaves) are drawn with probability equal to
+//! their share `f` of the claimed total, wherever they sit in the tree, so such a claim survives
+//! with probability at most `(1 − f)^S` (`S = SamplesPerClaim`): with `S = 16`, `f = 0.1` passes
+//! 18.5% of the time, `f = 0.25` 1.0%, `f = 0.5` 0.0015%; every failure costs `SlashFraction` of
+//! the bond. Each claim is also bounded outright: `total_bytes ≤ receipt_count × MaxChunkSize ×
+//! MaxChunks`.
+//!
+//! What sampling cannot rule out: receipts signed by keys the edge controls (sybil viewers).
+//! Those are real signatures over real chunk ranges; the payments design makes every verified
+//! byte paid for by someone other than the edge, so inventing viewers only moves the edge's own
+//! money.
 //!
 //! ## Randomness, and what an adversary can bias
-//! Aura has no VRF. The sampled leaves of a claim are drawn from
-//! `blake2(hash of block c, edge, epoch)` ([`vidchain_primitives::sampling`]). Block `c` is built
-//! after the claim window has closed, so no edge can know the draw when it commits to its tree,
-//! and the claim cannot be changed afterwards (one claim per edge and epoch).
-//! What remains biasable: the **author of block `c`** (known in advance under Aura) can try
-//! different contents or orders of that block and publish the one whose hash draws leaves it
-//! likes, or skip its slot and leave `c` to the next author. An edge colluding with that author
-//! whose tree holds a fraction `f` of fake leaves passes one draw with probability
-//! `(1 - f)^(S+1)`: with `S = SamplesPerClaim = 16` and `f = 0.2` that is 2.3%, so such an
-//! author needs about 44 grinds on average — cheap for it. Without a colluding author the edge
-//! gets exactly one draw, and every rejected claim costs `SlashFraction` of its bond. Nobody else
-//! (edges, viewers, other validators) can influence the draw. A VRF or beacon randomness source
-//! would remove the author's bias; Aura offers none.
+//! Aura has no VRF. The offsets of a claim are drawn from `blake2(hash of block c, edge, epoch)`.
+//! Block `c` is built after the claim window has closed, so no edge can know the draw when it
+//! commits to its tree, and the claim cannot be changed afterwards (one claim per edge and
+//! epoch). What remains biasable: the **author of block `c`** (known in advance under Aura) can
+//! try different contents or orders of that block and publish the one whose hash draws offsets
+//! it likes, or skip its slot. An edge colluding with that author whose claim holds a fraction
+//! `f` of fake bytes passes one draw with probability `(1 − f)^S`: with `S = 16` and `f = 0.2`
+//! that is 2.8%, so such an author needs about 36 grinds on average — cheap for it. Without a
+//! colluding author the edge gets exactly one draw. A VRF or beacon randomness source would
+//! remove the author's bias; Aura offers none.
 //!
-//! ## What a proof rules out
-//! Forged or foreign signatures, receipts of another edge or epoch, receipts of unregistered
-//! content or outside its chunk range, the same `(viewer, session nonce)` twice (in one proof, or
-//! in an earlier proof of the same epoch), inflated `total_bytes` (the root's sum would differ),
-//! a padded or shortened tree (the last leaf is always drawn and its path pins the shape), leaves
-//! that were not drawn, and proofs outside the window.
-//!
-//! What sampling cannot rule out: fake leaves that are not drawn. A claim in which a fraction `f`
-//! of the leaves is fake survives with probability `(1 - f)^(S+1)` (`f = 0.1`: 17%; `f = 0.3`:
-//! 0.2%), and otherwise costs `SlashFraction` of the bond; the rewards paid per verified byte
-//! (the dual-token issue) must keep that bet a losing one.
+//! ## Storage that goes
+//! Sample records go when their epoch ends; retired content once its retirement epoch is
+//! sealed; claims `HistoryDepth` epochs after they are sealed (other pallets read verified
+//! bytes). Pruning runs in `on_idle`, within the weight it is given.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub use features::edges::is_local_host;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -84,7 +107,7 @@ pub mod types;
 pub mod weights;
 
 pub use vidchain_primitives::{
-	delivery::{ContentId, DeliveryReceipt, EpochIndex, ProofLeaf, SampleOutcome},
+	delivery::{ContentId, DeliveryReceipt, EpochIndex, ProofLeaf, SampleOutcome, SampleReport},
 	traits::{ContentRegistry, DeliveryLedger},
 };
 
@@ -98,7 +121,7 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{
 			fungible::{self, Credit},
-			Contains, OnUnbalanced,
+			OnUnbalanced,
 		},
 	};
 	use frame_system::pallet_prelude::*;
@@ -108,7 +131,7 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -123,9 +146,12 @@ pub mod pallet {
 		ContentDeposit,
 	}
 
-	/// Configuration. Every number the pallet uses is here.
+	/// Configuration. Every number the pallet uses is here (the epoch schedule's values are the
+	/// defaults of a network whose genesis sets none, see [`Schedule`]).
 	#[pallet::config]
-	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+	pub trait Config:
+		frame_system::Config<Hash = sp_core::H256, RuntimeEvent: From<Event<Self>>>
+	{
 		/// The bonding currency (VID): bonds and deposits are holds on it.
 		type Currency: fungible::Inspect<Self::AccountId>
 			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
@@ -154,19 +180,20 @@ pub mod pallet {
 			+ MaxEncodedLen
 			+ DecodeWithMemTracking;
 
-		/// Which [`Config::AuthorityId`] keys belong to current validators.
-		type Validators: Contains<Self::AuthorityId>;
+		/// The current validators' [`Config::AuthorityId`] keys, and how many there are.
+		type Validators: ValidatorSet<Self::AuthorityId>;
 
-		/// Blocks per epoch.
+		/// Blocks per epoch, unless the genesis sets a [`Schedule`].
 		#[pallet::constant]
 		type EpochLength: Get<BlockNumberFor<Self>>;
 
-		/// Blocks after an epoch's end during which its claims are accepted.
+		/// Blocks after an epoch's end during which its claims are accepted, unless the genesis
+		/// sets a [`Schedule`].
 		#[pallet::constant]
 		type ClaimWindow: Get<BlockNumberFor<Self>>;
 
 		/// Blocks, after the claim window has closed and the seed block is known, during which
-		/// proofs are accepted.
+		/// proofs are accepted, unless the genesis sets a [`Schedule`].
 		#[pallet::constant]
 		type ProofWindow: Get<BlockNumberFor<Self>>;
 
@@ -174,7 +201,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
 
-		/// The smallest bond an edge registers with.
+		/// Blocks from a suspension until the edge may `resume`.
+		#[pallet::constant]
+		type SuspensionPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The smallest bond an edge registers (or resumes) with.
 		#[pallet::constant]
 		type MinEdgeBond: Get<BalanceOf<Self>>;
 
@@ -186,21 +217,25 @@ pub mod pallet {
 		#[pallet::constant]
 		type SlashFraction: Get<Perbill>;
 
-		/// Leaves drawn per claim (the last leaf is proven in addition).
+		/// Byte offsets drawn per claim.
 		#[pallet::constant]
 		type SamplesPerClaim: Get<u32>;
 
-		/// Failed samples in one epoch that suspend and slash an edge.
+		/// The largest chunk a content may have, in bytes.
 		#[pallet::constant]
-		type MaxFailures: Get<u32>;
+		type MaxChunkSize: Get<u32>;
 
-		/// Claims accepted per epoch (bounds the work of sealing an epoch).
+		/// The most chunks a content may have.
 		#[pallet::constant]
-		type MaxClaimsPerEpoch: Get<u32>;
+		type MaxChunks: Get<u32>;
 
-		/// How many of the most recently sealed epochs keep their records (claims, counted
-		/// receipts, samples); older ones are pruned in `on_idle`. Other pallets read verified
-		/// bytes from these claims.
+		/// Claims sealed per block once an epoch's proof window has closed (bounds the work of
+		/// `on_initialize`; an epoch with more claims is sealed over several blocks).
+		#[pallet::constant]
+		type MaxSealPerBlock: Get<u32>;
+
+		/// How many of the most recently sealed epochs keep their claims; older ones are pruned
+		/// in `on_idle`. Other pallets read verified bytes from these claims.
 		#[pallet::constant]
 		type HistoryDepth: Get<u32>;
 
@@ -224,11 +259,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type InitialScore: Get<u32>;
 
-		/// Score gained per successful sample.
+		/// Score an edge gains when *every* validator reports a successful sample of it in an
+		/// epoch; one validator's report moves it by this divided by the number of validators.
 		#[pallet::constant]
 		type ScoreOnSampleSuccess: Get<u32>;
 
-		/// Score lost per failed sample.
+		/// Score an edge loses when every validator reports a failed sample of it in an epoch;
+		/// one validator's report moves it by this divided by the number of validators.
 		#[pallet::constant]
 		type ScoreOnSampleFailure: Get<u32>;
 
@@ -244,9 +281,25 @@ pub mod pallet {
 		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AuthorityId>;
 	}
 
-	/// Registered content, by manifest root.
+	/// The epoch schedule, fixed at genesis (the `Config` defaults if the genesis sets none).
+	#[pallet::storage]
+	pub type Schedule<T: Config> =
+		StorageValue<_, EpochSchedule<BlockNumberFor<T>>, ValueQuery, DefaultSchedule<T>>;
+
+	/// Whether edge endpoints may name loopback, private and link-local hosts: set at genesis, for
+	/// development and test networks only (on a real network validators would fetch inside
+	/// their own networks).
+	#[pallet::storage]
+	pub type AllowLocalEndpoints<T: Config> = StorageValue<_, bool, ValueQuery>;
+
+	/// Registered content, by content id.
 	#[pallet::storage]
 	pub type Contents<T: Config> = StorageMap<_, Identity, ContentId, ContentInfo<T>>;
+
+	/// Retired content, by the epoch it was retired in: removed once that epoch is sealed.
+	#[pallet::storage]
+	pub type RetiredContents<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, EpochIndex, Identity, ContentId, ()>;
 
 	/// Bonded edges, by operator account.
 	#[pallet::storage]
@@ -263,28 +316,7 @@ pub mod pallet {
 		Claim<T>,
 	>;
 
-	/// The edges that claimed in an epoch, in claim order (what sealing walks).
-	#[pallet::storage]
-	pub type EpochClaims<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		EpochIndex,
-		BoundedVec<T::AccountId, T::MaxClaimsPerEpoch>,
-		ValueQuery,
-	>;
-
-	/// `(viewer, session nonce)` pairs already counted by a verified proof, per epoch.
-	#[pallet::storage]
-	pub type CountedReceipts<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		EpochIndex,
-		Blake2_128Concat,
-		(T::AccountId, u64),
-		(),
-	>;
-
-	/// Sample reports received, per epoch, edge and validator key (at most one each).
+	/// Sample reports received in an epoch, per edge and validator key (at most one each).
 	#[pallet::storage]
 	pub type SampleReports<T: Config> = StorageNMap<
 		_,
@@ -296,18 +328,56 @@ pub mod pallet {
 		SampleOutcome,
 	>;
 
-	/// Failed samples of an edge in an epoch.
+	/// Distinct validators that reported a failed sample of an edge in an epoch.
 	#[pallet::storage]
 	pub type SampleFailures<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, EpochIndex, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The next epoch to seal, and how far sealing it has come.
+	#[pallet::storage]
+	pub type Sealing<T: Config> = StorageValue<_, SealCursor, ValueQuery>;
 
 	/// The last sealed epoch (`None` until the first one is).
 	#[pallet::storage]
 	pub type LastSealedEpoch<T: Config> = StorageValue<_, EpochIndex>;
 
-	/// The oldest epoch whose per-epoch records are still in storage (pruning cursor).
+	/// The oldest epoch of each kind of record still in storage (pruning cursors).
 	#[pallet::storage]
-	pub type PruneFrom<T: Config> = StorageValue<_, EpochIndex, ValueQuery>;
+	pub type Pruning<T: Config> = StorageValue<_, PruneCursor, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Blocks per epoch (0: the runtime's default schedule, windows included).
+		pub epoch_length: BlockNumberFor<T>,
+		/// Blocks of each epoch's claim window.
+		pub claim_window: BlockNumberFor<T>,
+		/// Blocks of each epoch's proof window.
+		pub proof_window: BlockNumberFor<T>,
+		/// Allow loopback, private and link-local endpoints (development networks only).
+		pub allow_local_endpoints: bool,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			use sp_runtime::traits::Zero;
+			if !self.epoch_length.is_zero() {
+				let schedule = EpochSchedule {
+					epoch_length: self.epoch_length,
+					claim_window: self.claim_window,
+					proof_window: self.proof_window,
+				};
+				assert!(
+					Pallet::<T>::schedule_is_valid(&schedule),
+					"delivery genesis: windows must be positive, the claim window shorter than an \
+					 epoch, and the proof window must end while the seed block's hash is known"
+				);
+				Schedule::<T>::put(schedule);
+			}
+			AllowLocalEndpoints::<T>::put(self.allow_local_endpoints);
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -315,6 +385,7 @@ pub mod pallet {
 		/// A creator registered content.
 		ContentRegistered {
 			content: ContentId,
+			manifest_root: sp_core::H256,
 			creator: T::AccountId,
 			chunk_count: u32,
 			total_bytes: u64,
@@ -326,12 +397,17 @@ pub mod pallet {
 		EdgeRegistered { edge: T::AccountId, bond: BalanceOf<T> },
 		/// An edge changed its endpoint or region.
 		EdgeUpdated { edge: T::AccountId },
+		/// An edge added `amount` to its bond, which is now `bond`.
+		EdgeBonded { edge: T::AccountId, amount: BalanceOf<T>, bond: BalanceOf<T> },
+		/// A suspended edge is active again.
+		EdgeResumed { edge: T::AccountId },
 		/// An edge started unbonding; the bond is withdrawable from block `until`.
 		EdgeUnbonding { edge: T::AccountId, until: BlockNumberFor<T> },
 		/// An edge withdrew its remaining bond and left.
 		EdgeWithdrawn { edge: T::AccountId, amount: BalanceOf<T> },
-		/// An edge failed `MaxFailures` samples in `epoch` and was suspended.
-		EdgeSuspended { edge: T::AccountId, epoch: EpochIndex },
+		/// More than a third of the validators reported failed samples of an edge in `epoch`:
+		/// it is suspended until block `until`.
+		EdgeSuspended { edge: T::AccountId, epoch: EpochIndex, until: BlockNumberFor<T> },
 		/// An edge lost `amount` of its bond.
 		EdgeSlashed { edge: T::AccountId, amount: BalanceOf<T>, reason: SlashReason },
 		/// An edge claimed its delivery in `epoch`.
@@ -356,27 +432,24 @@ pub mod pallet {
 			latency_ms: u32,
 			score: u32,
 		},
-		/// `epoch`'s proof window closed: its claims are final.
+		/// Every claim of `epoch` is final.
 		EpochSealed { epoch: EpochIndex, verified: u32, rejected: u32 },
 	}
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// Content with this manifest root is already registered.
+		/// This creator already registered content with this manifest root.
 		ContentExists,
-		/// No content with this manifest root is registered.
+		/// No content with this id is registered.
 		UnknownContent,
 		/// Only the content's creator may do this.
 		NotContentCreator,
 		/// The content is already retired.
 		ContentRetired,
-		/// Chunk size and count must be positive and `total_bytes` must fit them exactly
+		/// Chunk size and count must be positive, within `MaxChunkSize` and `MaxChunks`, and
+		/// `total_bytes` must fit them exactly
 		/// (`(chunk_count - 1) × chunk_size < total_bytes ≤ chunk_count × chunk_size`).
 		InvalidManifest,
-		/// The title is longer than `MaxTitleLen`.
-		TitleTooLong,
-		/// The URI is longer than `MaxUriLen`.
-		UriTooLong,
 		/// This account already runs an edge.
 		EdgeExists,
 		/// This account runs no edge.
@@ -385,14 +458,16 @@ pub mod pallet {
 		BondTooLow,
 		/// The account cannot cover the bond or deposit.
 		InsufficientBalance,
-		/// The endpoint is longer than `MaxEndpointLen`.
-		EndpointTooLong,
-		/// The endpoint must be an `http://` or `https://` URL.
+		/// The endpoint must be an `http://` or `https://` URL with a host and no spaces.
 		InvalidEndpoint,
-		/// The region is longer than `MaxRegionLen`.
-		RegionTooLong,
+		/// The endpoint names a loopback, private, link-local or otherwise non-public host.
+		LocalEndpoint,
 		/// The edge is suspended or unbonding.
 		EdgeNotActive,
+		/// The edge is not suspended.
+		NotSuspended,
+		/// The suspension period has not passed yet.
+		SuspensionNotOver,
 		/// The edge is already unbonding.
 		AlreadyUnbonding,
 		/// The edge is not unbonding.
@@ -407,10 +482,11 @@ pub mod pallet {
 		ClaimWindowClosed,
 		/// A claim must cover at least one receipt and one byte.
 		EmptyClaim,
+		/// A claim's bytes exceed what its receipts could hold
+		/// (`receipt_count × MaxChunkSize × MaxChunks`).
+		ClaimTooLarge,
 		/// The edge already claimed this epoch.
 		ClaimExists,
-		/// The epoch has `MaxClaimsPerEpoch` claims already.
-		TooManyClaims,
 		/// The edge has no claim for this epoch.
 		NoClaim,
 		/// The claim is already verified or rejected.
@@ -419,25 +495,24 @@ pub mod pallet {
 		ProofWindowNotOpen,
 		/// The proof window of this claim has closed.
 		ProofWindowClosed,
-		/// A proof leaf is not one of the drawn leaves.
-		LeafNotSampled,
-		/// The proof does not show exactly the drawn leaves, in order.
+		/// A proof leaf holds none of the drawn offsets.
+		LeafNotDrawn,
+		/// The proof does not hold every drawn offset, in order of the receipts' slots.
 		ProofIncomplete,
 		/// A receipt names another edge or epoch than the claim.
 		ReceiptMismatch,
-		/// A receipt's chunk range or bytes do not fit its content.
+		/// A receipt's content was not live in the receipt's epoch.
+		ContentNotLive,
+		/// A receipt's chunk range is not inside its content, or its bytes are not the range's
+		/// exact length.
 		ReceiptOutOfRange,
-		/// A receipt's signature is not its viewer's.
+		/// A receipt's signature is not its viewer's for this chain.
 		BadReceiptSignature,
-		/// The same `(viewer, session nonce)` appears twice in the proof.
-		DuplicateReceipt,
-		/// This `(viewer, session nonce)` was already counted in this epoch.
-		ReceiptAlreadyCounted,
-		/// A sum-tree path does not lead to the claimed root and total.
+		/// A sum-tree path does not lead from the receipt's slot to the claimed root and total.
 		InvalidPath,
 		/// The reporting key is not a current validator's.
 		NotValidator,
-		/// The report's signature does not match its validator key.
+		/// The report's signature does not match its validator key for this chain.
 		BadReportSignature,
 		/// The report is not for the current epoch.
 		WrongEpoch,
@@ -450,10 +525,7 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			match Self::epoch_sealed_at(now) {
-				Some(epoch) => Self::seal_epoch(epoch),
-				None => Weight::zero(),
-			}
+			Self::seal_step(now)
 		}
 
 		fn on_idle(_now: BlockNumberFor<T>, remaining: Weight) -> Weight {
@@ -461,96 +533,112 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
-			use sp_runtime::traits::{Saturating, Zero};
-			assert!(!T::EpochLength::get().is_zero(), "EpochLength must be positive");
-			assert!(!T::ClaimWindow::get().is_zero(), "ClaimWindow must be positive");
-			assert!(!T::ProofWindow::get().is_zero(), "ProofWindow must be positive");
+			use sp_runtime::traits::Zero;
+			let schedule = EpochSchedule {
+				epoch_length: T::EpochLength::get(),
+				claim_window: T::ClaimWindow::get(),
+				proof_window: T::ProofWindow::get(),
+			};
+			assert!(!schedule.epoch_length.is_zero(), "EpochLength must be positive");
 			assert!(
-				T::ClaimWindow::get() < T::EpochLength::get(),
-				"ClaimWindow must end before the next epoch's claims start"
+				Self::schedule_is_valid(&schedule),
+				"the default schedule: windows must be positive, ClaimWindow < EpochLength, and \
+				 ProofWindow + 2 < BlockHashCount (the seed block's hash must still be known)"
 			);
 			assert!(T::InitialScore::get() <= MAX_SCORE, "InitialScore is at most 1_000_000");
-			assert!(T::MaxFailures::get() > 0, "MaxFailures must be positive");
-			assert!(T::MaxClaimsPerEpoch::get() > 0, "MaxClaimsPerEpoch must be positive");
+			assert!(T::SamplesPerClaim::get() > 0, "SamplesPerClaim must be positive");
+			assert!(T::MaxChunkSize::get() > 0, "MaxChunkSize must be positive");
+			assert!(T::MaxChunks::get() > 0, "MaxChunks must be positive");
+			assert!(T::MaxSealPerBlock::get() > 0, "MaxSealPerBlock must be positive");
+			assert!(!T::MinEdgeBond::get().is_zero(), "MinEdgeBond must be positive");
 			assert!(
-				T::ProofWindow::get().saturating_add(2u32.into()) <
-					<<T as frame_system::Config>::BlockHashCount as Get<BlockNumberFor<T>>>::get(),
-				"the seed block's hash must still be known when the proof window closes"
+				T::MaxEndpointLen::get() >= 12,
+				"MaxEndpointLen must fit at least `https://a.io`"
 			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 	}
 
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
 		/// Register content by its manifest root; holds `ContentDeposit` from the caller, who
-		/// becomes its creator.
+		/// becomes its creator. The content's id is
+		/// [`content_id(caller, manifest_root)`](vidchain_primitives::delivery::content_id).
 		///
-		/// - `manifest_root`: Merkle root over the chunk hashes (the content's id).
-		/// - `chunk_size`, `chunk_count`, `total_bytes`: must fit each other exactly.
+		/// - `manifest_root`: Merkle root over the chunk hashes.
+		/// - `chunk_size` (≤ `MaxChunkSize`), `chunk_count` (≤ `MaxChunks`), `total_bytes`: must
+		///   fit each other exactly.
 		/// - `exclusive`: viewing needs a clip license.
-		/// - `title` (≤ `MaxTitleLen` bytes), `uri` (≤ `MaxUriLen` bytes).
+		/// - `title` (≤ `MaxTitleLen` bytes), `uri` (≤ `MaxUriLen` bytes): longer ones do not
+		///   decode.
 		///
 		/// Emits `ContentRegistered`.
 		#[pallet::call_index(0)]
 		#[allow(clippy::too_many_arguments)]
 		pub fn register_content(
 			origin: OriginFor<T>,
-			manifest_root: ContentId,
+			manifest_root: sp_core::H256,
 			chunk_size: u32,
 			chunk_count: u32,
 			total_bytes: u64,
 			exclusive: bool,
-			title: alloc::vec::Vec<u8>,
-			uri: alloc::vec::Vec<u8>,
+			title: BoundedVec<u8, T::MaxTitleLen>,
+			uri: BoundedVec<u8, T::MaxUriLen>,
 		) -> DispatchResult {
 			let creator = ensure_signed(origin)?;
 			Self::do_register_content(
 				creator,
 				manifest_root,
-				chunk_size,
-				chunk_count,
-				total_bytes,
+				ContentSizes { chunk_size, chunk_count, total_bytes },
 				exclusive,
 				title,
 				uri,
 			)
 		}
 
-		/// Retire content: only its creator; releases the deposit. Past receipts of the content
-		/// stay provable. Emits `ContentRetired`.
+		/// Retire content: only its creator; releases the deposit. Receipts of epochs up to the
+		/// current one stay provable; the record is removed once this epoch is sealed. Emits
+		/// `ContentRetired`.
 		#[pallet::call_index(1)]
 		pub fn retire_content(origin: OriginFor<T>, content: ContentId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_retire_content(who, content)
 		}
 
-		/// Register the caller's edge: holds `bond` (≥ `MinEdgeBond`) and records its HTTP(S)
-		/// `endpoint` (≤ `MaxEndpointLen`) and `region` (≤ `MaxRegionLen`). Emits
+		/// Register the caller's edge: holds `bond` (≥ `MinEdgeBond`) and records its public
+		/// HTTP(S) `endpoint` (≤ `MaxEndpointLen`; loopback, private and link-local hosts only on
+		/// networks whose genesis allows them) and `region` (≤ `MaxRegionLen`). Emits
 		/// `EdgeRegistered`.
 		#[pallet::call_index(2)]
 		pub fn register_edge(
 			origin: OriginFor<T>,
-			endpoint: alloc::vec::Vec<u8>,
-			region: alloc::vec::Vec<u8>,
+			endpoint: BoundedVec<u8, T::MaxEndpointLen>,
+			region: BoundedVec<u8, T::MaxRegionLen>,
 			bond: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_register_edge(who, endpoint, region, bond)
 		}
 
-		/// Change the caller's edge endpoint and region. Emits `EdgeUpdated`.
+		/// Change the caller's edge endpoint and region (checked as in `register_edge`). Emits
+		/// `EdgeUpdated`.
 		#[pallet::call_index(3)]
 		pub fn update_edge(
 			origin: OriginFor<T>,
-			endpoint: alloc::vec::Vec<u8>,
-			region: alloc::vec::Vec<u8>,
+			endpoint: BoundedVec<u8, T::MaxEndpointLen>,
+			region: BoundedVec<u8, T::MaxRegionLen>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_update_edge(who, endpoint, region)
 		}
 
-		/// Start unbonding the caller's edge: it stops claiming and being sampled; the bond can be
-		/// withdrawn after `UnbondingPeriod`. Emits `EdgeUnbonding`.
+		/// Start unbonding the caller's edge (active or suspended): it stops claiming new epochs
+		/// but stays sampled and slashable until the bond is withdrawn, after
+		/// `UnbondingPeriod`. Emits `EdgeUnbonding`.
 		#[pallet::call_index(4)]
 		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -565,9 +653,9 @@ pub mod pallet {
 			Self::do_withdraw_unbonded(who)
 		}
 
-		/// Claim the caller's delivery in the ended `epoch`, within `ClaimWindow` blocks of its
-		/// end: `root` and `total_bytes` are the root of the Merkle sum tree over all the edge's
-		/// receipts of the epoch, `receipt_count` its number of leaves. Emits `ClaimSubmitted`.
+		/// Claim the caller's delivery in the ended `epoch`, within its claim window: `root` and
+		/// `total_bytes` are the root of the sparse Merkle sum tree over all the edge's receipts
+		/// of the epoch, `receipt_count` its number of leaves. Emits `ClaimSubmitted`.
 		#[pallet::call_index(6)]
 		pub fn submit_claim(
 			origin: OriginFor<T>,
@@ -580,19 +668,19 @@ pub mod pallet {
 			Self::do_submit_claim(who, epoch, root, total_bytes, receipt_count)
 		}
 
-		/// Prove the caller's claim for `epoch`: `leaves` are exactly the drawn leaves (see
-		/// [`Pallet::sampled_leaves`]), in index order, each with its receipt, the viewer's
-		/// signature and its sum-tree path. Emits `ClaimVerified`; any invalid leaf refuses the
-		/// whole proof with its error and changes nothing.
+		/// Prove the caller's claim for `epoch`: `leaves` are the receipts whose byte intervals
+		/// hold the drawn offsets (see [`Pallet::drawn_offsets`]), in the order of their slots,
+		/// each with the viewer's signature and its sum-tree path. Emits `ClaimVerified`; any
+		/// invalid leaf refuses the whole proof with its error and changes nothing.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::submit_proof(
 			leaves.len() as u32,
-			leaves.iter().map(|l| l.path.len() as u32).max().unwrap_or(0),
+			leaves.iter().map(|l| l.path.siblings.len() as u32).max().unwrap_or(0),
 		))]
 		pub fn submit_proof(
 			origin: OriginFor<T>,
 			epoch: EpochIndex,
-			leaves: BoundedVec<ProofLeafOf<T>, MaxProofLeaves<T>>,
+			leaves: BoundedVec<ProofLeafOf<T>, T::SamplesPerClaim>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_submit_proof(who, epoch, leaves)
@@ -600,9 +688,10 @@ pub mod pallet {
 
 		/// Report one sample of an edge, from a validator's off-chain worker: a general
 		/// (unsigned, fee-less) transaction authorized by `signature` of `report.validator`, a
-		/// current validator's `vocw` key, over the SCALE-encoded `report`. At most one report per
-		/// validator, edge and epoch. Emits `SampleReported` (and `EdgeSuspended` +
-		/// `EdgeSlashed` at the `MaxFailures`-th failure of the epoch).
+		/// current validator's `vocw` key, over [`SampleReport::signing_payload`] (a domain tag,
+		/// the genesis hash and the report). At most one report per validator, edge and epoch.
+		/// Emits `SampleReported` (and `EdgeSuspended` + `EdgeSlashed` when more than a third of
+		/// the validators have reported failures of the edge in the epoch).
 		#[pallet::call_index(8)]
 		#[pallet::authorize(Self::authorize_report_sample)]
 		pub fn report_sample(
@@ -613,6 +702,23 @@ pub mod pallet {
 			frame_system::ensure_authorized(origin)?;
 			Self::check_report(&report, &signature)?;
 			Self::do_report_sample(report)
+		}
+
+		/// Add `amount` to the caller's edge bond (for example after a slash left it below
+		/// `MinEdgeBond`). Emits `EdgeBonded`.
+		#[pallet::call_index(9)]
+		pub fn bond_more(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_bond_more(who, amount)
+		}
+
+		/// Make the caller's suspended edge active again: `SuspensionPeriod` must have passed
+		/// since the suspension and the bond must be at least `MinEdgeBond`. Emits
+		/// `EdgeResumed`.
+		#[pallet::call_index(10)]
+		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_resume(who)
 		}
 	}
 
@@ -644,6 +750,12 @@ pub mod pallet {
 				.propagate(true)
 				.build()?;
 			Ok((validity, Weight::zero()))
+		}
+
+		/// The genesis hash: what receipts and reports sign after their domain tag.
+		pub fn genesis_hash() -> sp_core::H256 {
+			use sp_runtime::traits::Zero;
+			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 		}
 	}
 }

@@ -4,7 +4,7 @@
 use crate as pallet_delivery;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64, Contains, Hooks},
+	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64, Hooks},
 };
 use sp_core::{sr25519, Pair};
 use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, MultiSignature, Perbill};
@@ -45,6 +45,8 @@ impl frame_system::Config for Test {
 	type AccountId = AccountId;
 	type Lookup = IdentityLookup<AccountId>;
 	type AccountData = pallet_balances::AccountData<Balance>;
+	/// Real read and write costs, so that weight-metered pruning is bounded in the tests.
+	type DbWeight = frame_support::weights::constants::ParityDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -61,19 +63,26 @@ pub const UNBONDING: u64 = 50;
 pub const MIN_BOND: Balance = 1_000;
 pub const CONTENT_DEPOSIT: Balance = 50;
 pub const SAMPLES: u32 = 8;
-pub const MAX_FAILURES: u32 = 3;
+pub const SUSPENSION: u64 = 30;
+pub const MAX_CHUNK_SIZE: u32 = 4_096;
+pub const MAX_CHUNKS: u32 = 1_000;
 
 parameter_types! {
 	pub const Treasury: AccountId = AccountId32::new([0xee; 32]);
 	pub static ValidatorKeys: Vec<ocw_crypto::Public> = vec![];
 	pub const Slash: Perbill = Perbill::from_percent(10);
+	/// Claims sealed per block (tests lower it to spread sealing over blocks).
+	pub static SealPerBlock: u32 = 1_000;
 }
 
 /// The validator set of the mock: whatever the test put in [`ValidatorKeys`].
 pub struct MockValidators;
-impl Contains<ocw_crypto::Public> for MockValidators {
-	fn contains(key: &ocw_crypto::Public) -> bool {
+impl pallet_delivery::ValidatorSet<ocw_crypto::Public> for MockValidators {
+	fn is_validator(key: &ocw_crypto::Public) -> bool {
 		ValidatorKeys::get().contains(key)
+	}
+	fn validator_count() -> u32 {
+		ValidatorKeys::get().len() as u32
 	}
 }
 
@@ -89,12 +98,14 @@ impl pallet_delivery::Config for Test {
 	type ClaimWindow = ConstU64<CLAIM_WINDOW>;
 	type ProofWindow = ConstU64<PROOF_WINDOW>;
 	type UnbondingPeriod = ConstU64<UNBONDING>;
+	type SuspensionPeriod = ConstU64<SUSPENSION>;
 	type MinEdgeBond = frame_support::traits::ConstU128<MIN_BOND>;
 	type ContentDeposit = frame_support::traits::ConstU128<CONTENT_DEPOSIT>;
 	type SlashFraction = Slash;
 	type SamplesPerClaim = ConstU32<SAMPLES>;
-	type MaxFailures = ConstU32<MAX_FAILURES>;
-	type MaxClaimsPerEpoch = ConstU32<4>;
+	type MaxChunkSize = ConstU32<MAX_CHUNK_SIZE>;
+	type MaxChunks = ConstU32<MAX_CHUNKS>;
+	type MaxSealPerBlock = SealPerBlock;
 	type HistoryDepth = ConstU32<2>;
 	type MaxEndpointLen = ConstU32<64>;
 	type MaxRegionLen = ConstU32<16>;
@@ -147,6 +158,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(t);
 	ext.execute_with(|| {
 		ValidatorKeys::set(vec![]);
+		SealPerBlock::set(1_000);
 		System::set_block_number(1);
 	});
 	ext
@@ -161,15 +173,22 @@ pub fn new_bench_ext() -> sp_io::TestExternalities {
 	ext
 }
 
-/// Run blocks (with the pallet's hooks) until block `n`.
+/// Run blocks (with the pallet's hooks) until block `n`, checking the pallet's invariants after
+/// each.
 pub fn run_to_block(n: u64) {
+	run_to_block_with_idle(n, frame_support::weights::Weight::MAX)
+}
+
+/// Like [`run_to_block`], giving `on_idle` only `idle` weight per block.
+pub fn run_to_block_with_idle(n: u64, idle: frame_support::weights::Weight) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
-		Delivery::on_idle(System::block_number(), frame_support::weights::Weight::MAX);
+		Delivery::on_idle(System::block_number(), idle);
 		System::on_finalize(System::block_number());
 		// Every block gets a distinct parent hash, as on a real chain (it seeds the draws).
 		let parent_hash = sp_core::H256(sp_io::hashing::blake2_256(&(next - 1).to_le_bytes()));
 		System::initialize(&next, &parent_hash, &Default::default());
 		Delivery::on_initialize(next);
+		Delivery::do_try_state().expect("pallet-delivery invariants hold");
 	}
 }

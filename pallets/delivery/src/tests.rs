@@ -1,54 +1,67 @@
-//! Tests of pallet-delivery on the mock runtime: every call, every error, the claim → proof →
-//! verify path over a 10 000-leaf sum tree of real sr25519-signed receipts, the hostile cases,
-//! sealing and slashing, samples and their authorization, pruning.
+//! Tests of pallet-delivery on the mock runtime: every call, every error, the claim → draw →
+//! proof → verify path over a 10 000-receipt sparse sum tree of real sr25519-signed receipts,
+//! sealing 10 000 claims over several blocks, the attacks of issue 13 (each written to fail on
+//! the code before it), samples and their authorization, pruning. The pallet's invariants
+//! (`do_try_state`) are checked after every block `run_to_block` builds.
 
 use crate::{mock::*, *};
 use codec::{Decode, Encode};
 use frame_support::{
 	assert_noop, assert_ok,
 	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
-	traits::{fungible::InspectHold, Authorize},
+	traits::{
+		fungible::{InspectHold, Mutate},
+		Authorize, Hooks,
+	},
+	weights::Weight,
 	BoundedVec,
 };
 use sp_core::{sr25519, Pair, H256};
-use sp_runtime::{DispatchError, MultiSignature};
+use sp_runtime::{AccountId32, BuildStorage, DispatchError, MultiSignature};
 use vidchain_primitives::{
-	delivery::{DeliveryReceipt, ProofLeaf, SampleOutcome},
+	delivery::{self as prim, DeliveryReceipt, ProofLeaf, SampleOutcome},
 	manifest, ocw_crypto,
-	sum_tree::SumTree,
+	sum_tree::{SumNode, SumTree},
 };
 
 type Receipt = DeliveryReceipt<AccountId>;
 type Leaf = ProofLeaf<AccountId, MultiSignature>;
+type Proof = BoundedVec<Leaf, ConstSamples>;
+type ConstSamples = frame_support::traits::ConstU32<SAMPLES>;
 
 const CHUNK: u32 = 1_000;
 const CHUNKS: u32 = 100;
 
-fn content_id(tag: u8) -> H256 {
+fn manifest_root(tag: u8) -> H256 {
 	let hashes: Vec<H256> = (0..CHUNKS).map(|i| manifest::chunk_hash(&[tag, i as u8])).collect();
 	manifest::manifest_root(&hashes)
 }
 
+fn bounded<S: frame_support::traits::Get<u32>>(v: &[u8]) -> BoundedVec<u8, S> {
+	v.to_vec().try_into().expect("within the bound")
+}
+
+/// Register `CHUNKS` chunks of `CHUNK` bytes by "creator"; returns the content id.
 fn register_content(tag: u8) -> H256 {
-	let id = content_id(tag);
+	let root = manifest_root(tag);
 	assert_ok!(Delivery::register_content(
 		RuntimeOrigin::signed(account("creator")),
-		id,
+		root,
 		CHUNK,
 		CHUNKS,
 		(CHUNK * CHUNKS) as u64,
 		false,
-		b"A film".to_vec(),
-		b"ipfs://manifest".to_vec(),
+		bounded(b"A film"),
+		bounded(b"ipfs://manifest"),
 	));
-	id
+	prim::content_id(&account("creator"), &root)
 }
 
 fn register_edge(name: &str) {
 	assert_ok!(Delivery::register_edge(
 		RuntimeOrigin::signed(account(name)),
-		b"https://edge.example/v1".to_vec(),
-		b"eu-west".to_vec(),
+		bounded(b"https://edge.example/v1"),
+		bounded(b"eu-west"),
 		MIN_BOND * 2,
 	));
 }
@@ -61,9 +74,9 @@ fn has_event(e: Event<Test>) -> bool {
 	System::events().iter().any(|r| r.event == RuntimeEvent::Delivery(e.clone()))
 }
 
-fn receipt(edge: &str, content: H256, viewer: &str, nonce: u64, epoch: u32, chunk: u32) -> Receipt {
+fn receipt_of(edge: &AccountId, content: H256, viewer: &str, nonce: u64, epoch: u32, chunk: u32) -> Receipt {
 	Receipt {
-		edge: account(edge),
+		edge: edge.clone(),
 		content,
 		viewer: account(viewer),
 		session_nonce: nonce,
@@ -76,8 +89,21 @@ fn receipt(edge: &str, content: H256, viewer: &str, nonce: u64, epoch: u32, chun
 	}
 }
 
+fn receipt(edge: &str, content: H256, viewer: &str, nonce: u64, epoch: u32, chunk: u32) -> Receipt {
+	receipt_of(&account(edge), content, viewer, nonce, epoch, chunk)
+}
+
+/// The viewer's signature over `r` for this chain.
 fn sign(r: &Receipt, by: &sr25519::Pair) -> MultiSignature {
-	MultiSignature::Sr25519(by.sign(&r.signing_payload()))
+	MultiSignature::Sr25519(by.sign(&r.signing_payload(&Delivery::genesis_hash())))
+}
+
+fn signer_of(r: &Receipt) -> sr25519::Pair {
+	if r.viewer == account("viewer2") {
+		pair("viewer2")
+	} else {
+		pair("viewer")
+	}
 }
 
 /// The receipts of one claim, their signatures and the sum tree over them.
@@ -89,13 +115,8 @@ struct Batch {
 
 impl Batch {
 	fn new(receipts: Vec<Receipt>) -> Batch {
-		let viewer = pair("viewer");
-		let viewer2 = pair("viewer2");
-		let signatures = receipts
-			.iter()
-			.map(|r| if r.viewer == account("viewer2") { sign(r, &viewer2) } else { sign(r, &viewer) })
-			.collect();
-		let tree = SumTree::build(receipts.iter().map(|r| r.leaf()).collect()).unwrap();
+		let signatures = receipts.iter().map(|r| sign(r, &signer_of(r))).collect();
+		let tree = SumTree::build(receipts.iter().map(|r| (r.position(), r.leaf())).collect()).unwrap();
 		Batch { receipts, signatures, tree }
 	}
 
@@ -116,17 +137,35 @@ impl Batch {
 		Delivery::submit_claim(RuntimeOrigin::signed(account(edge)), epoch, root.hash, root.sum, self.tree.len())
 	}
 
-	fn leaf(&self, index: u32) -> Leaf {
-		Leaf {
-			index,
-			receipt: self.receipts[index as usize].clone(),
-			signature: self.signatures[index as usize].clone(),
-			path: self.tree.path(index).unwrap().try_into().unwrap(),
-		}
+	/// The leaf of receipt `i`.
+	fn leaf(&self, i: usize) -> Leaf {
+		let r = &self.receipts[i];
+		Leaf { receipt: r.clone(), signature: self.signatures[i].clone(), path: self.tree.path(r.position()).unwrap() }
 	}
 
-	fn proof(&self, indices: &[u32]) -> BoundedVec<Leaf, MaxProofLeaves<Test>> {
-		indices.iter().map(|i| self.leaf(*i)).collect::<Vec<_>>().try_into().unwrap()
+	/// The leaves of receipts `indices`, in slot order.
+	fn leaves(&self, indices: &[usize]) -> Proof {
+		let mut leaves: Vec<Leaf> = indices.iter().map(|i| self.leaf(*i)).collect();
+		leaves.sort_by_key(|l| l.receipt.position());
+		leaves.try_into().unwrap()
+	}
+
+	/// Receipt indices holding `offsets` (what an honest edge opens).
+	fn cover(&self, offsets: &[u64]) -> Vec<usize> {
+		let mut out: Vec<usize> = Vec::new();
+		for o in offsets {
+			let p = self.tree.leaf_at_offset(*o).unwrap();
+			let i = self.receipts.iter().position(|r| r.position() == p).unwrap();
+			if !out.contains(&i) {
+				out.push(i);
+			}
+		}
+		out
+	}
+
+	/// The honest proof for `offsets`.
+	fn proof(&self, offsets: &[u64]) -> Proof {
+		self.leaves(&self.cover(offsets))
 	}
 }
 
@@ -141,11 +180,11 @@ fn seal_block(e: u32) -> u64 {
 	proof_open(e) + PROOF_WINDOW
 }
 
-fn drawn(edge: &str, epoch: u32) -> Vec<u32> {
-	Delivery::sampled_leaves(&account(edge), epoch).expect("drawn after the seed block")
+fn drawn(edge: &str, epoch: u32) -> Vec<u64> {
+	Delivery::drawn_offsets(&account(edge), epoch).expect("drawn after the seed block")
 }
 
-fn submit(edge: &str, epoch: u32, proof: BoundedVec<Leaf, MaxProofLeaves<Test>>) -> sp_runtime::DispatchResult {
+fn submit(edge: &str, epoch: u32, proof: Proof) -> sp_runtime::DispatchResult {
 	Delivery::submit_proof(RuntimeOrigin::signed(account(edge)), epoch, proof)
 }
 
@@ -168,7 +207,9 @@ fn claimed(edge: &str, n: u32) -> (H256, Batch) {
 fn register_content_holds_the_deposit_and_records_it() {
 	new_test_ext().execute_with(|| {
 		let id = register_content(1);
+		assert_eq!(id, prim::content_id(&account("creator"), &manifest_root(1)));
 		let info = Contents::<Test>::get(id).unwrap();
+		assert_eq!(info.manifest_root, manifest_root(1));
 		assert_eq!(info.creator, account("creator"));
 		assert_eq!((info.chunk_size, info.chunk_count, info.total_bytes), (CHUNK, CHUNKS, 100_000));
 		assert_eq!(info.title.as_slice(), b"A film");
@@ -179,6 +220,7 @@ fn register_content_holds_the_deposit_and_records_it() {
 		);
 		assert!(has_event(Event::ContentRegistered {
 			content: id,
+			manifest_root: manifest_root(1),
 			creator: account("creator"),
 			chunk_count: CHUNKS,
 			total_bytes: 100_000,
@@ -194,35 +236,55 @@ fn register_content_holds_the_deposit_and_records_it() {
 fn register_content_refuses_bad_input_without_a_trace() {
 	new_test_ext().execute_with(|| {
 		let creator = || RuntimeOrigin::signed(account("creator"));
-		let id = content_id(9);
-		let reg = |size: u32, count: u32, total: u64, title: Vec<u8>, uri: Vec<u8>| {
-			Delivery::register_content(creator(), id, size, count, total, true, title, uri)
+		let root = manifest_root(9);
+		let reg = |size: u32, count: u32, total: u64| {
+			Delivery::register_content(creator(), root, size, count, total, true, bounded(b""), bounded(b""))
 		};
-		assert_noop!(reg(0, 10, 10, vec![], vec![]), Error::<Test>::InvalidManifest);
-		assert_noop!(reg(10, 0, 10, vec![], vec![]), Error::<Test>::InvalidManifest);
-		assert_noop!(reg(10, 10, 101, vec![], vec![]), Error::<Test>::InvalidManifest);
-		assert_noop!(reg(10, 10, 90, vec![], vec![]), Error::<Test>::InvalidManifest);
-		assert_noop!(reg(10, 10, 100, vec![b'x'; 33], vec![]), Error::<Test>::TitleTooLong);
-		assert_noop!(reg(10, 10, 100, vec![], vec![b'x'; 65]), Error::<Test>::UriTooLong);
+		assert_noop!(reg(0, 10, 10), Error::<Test>::InvalidManifest);
+		assert_noop!(reg(10, 0, 10), Error::<Test>::InvalidManifest);
+		assert_noop!(reg(10, 10, 101), Error::<Test>::InvalidManifest);
+		assert_noop!(reg(10, 10, 90), Error::<Test>::InvalidManifest);
+		assert_noop!(reg(MAX_CHUNK_SIZE + 1, 1, MAX_CHUNK_SIZE as u64 + 1), Error::<Test>::InvalidManifest);
+		assert_noop!(reg(1, MAX_CHUNKS + 1, MAX_CHUNKS as u64 + 1), Error::<Test>::InvalidManifest);
 		assert_noop!(
 			Delivery::register_content(
 				RuntimeOrigin::signed(account("poor")),
-				id,
+				root,
 				10,
 				10,
 				100,
 				false,
-				vec![],
-				vec![]
+				bounded(b""),
+				bounded(b"")
 			),
 			Error::<Test>::InsufficientBalance
 		);
-		assert_ok!(reg(10, 10, 91, vec![b'x'; 32], vec![b'y'; 64]));
-		assert_noop!(reg(10, 10, 91, vec![], vec![]), Error::<Test>::ContentExists);
+		assert_ok!(reg(MAX_CHUNK_SIZE, MAX_CHUNKS, MAX_CHUNK_SIZE as u64 * MAX_CHUNKS as u64));
+		assert_noop!(reg(10, 10, 91), Error::<Test>::ContentExists);
 		assert_noop!(
-			Delivery::register_content(RuntimeOrigin::none(), id, 10, 10, 100, false, vec![], vec![]),
+			Delivery::register_content(RuntimeOrigin::none(), root, 10, 10, 100, false, bounded(b""), bounded(b"")),
 			DispatchError::BadOrigin
 		);
+	});
+}
+
+#[test]
+fn over_long_arguments_do_not_even_decode() {
+	new_test_ext().execute_with(|| {
+		let encode = |title: Vec<u8>, endpoint: Vec<u8>| {
+			let mut content = vec![2u8, 0]; // pallet index 2, call index 0 (register_content)
+			(manifest_root(1), CHUNK, CHUNKS, (CHUNK * CHUNKS) as u64, false, title, Vec::<u8>::new())
+				.encode_to(&mut content);
+			let mut edge = vec![2u8, 2]; // register_edge
+			(endpoint, b"eu".to_vec(), MIN_BOND).encode_to(&mut edge);
+			(content, edge)
+		};
+		let (content, edge) = encode(vec![b't'; 32], vec![b'h'; 64]);
+		assert!(RuntimeCall::decode(&mut &content[..]).is_ok());
+		assert!(RuntimeCall::decode(&mut &edge[..]).is_ok());
+		let (content, edge) = encode(vec![b't'; 33], vec![b'h'; 65]);
+		assert!(RuntimeCall::decode(&mut &content[..]).is_err(), "a 33-byte title is refused at decoding");
+		assert!(RuntimeCall::decode(&mut &edge[..]).is_err(), "a 65-byte endpoint is refused at decoding");
 	});
 }
 
@@ -235,7 +297,7 @@ fn retire_content_releases_the_deposit_once_and_only_for_the_creator() {
 			Error::<Test>::NotContentCreator
 		);
 		assert_noop!(
-			Delivery::retire_content(RuntimeOrigin::signed(account("creator")), content_id(2)),
+			Delivery::retire_content(RuntimeOrigin::signed(account("creator")), manifest_root(2)),
 			Error::<Test>::UnknownContent
 		);
 		assert_ok!(Delivery::retire_content(RuntimeOrigin::signed(account("creator")), id));
@@ -274,20 +336,20 @@ fn register_edge_bonds_through_a_hold() {
 #[test]
 fn register_edge_refuses_bad_input_without_a_trace() {
 	new_test_ext().execute_with(|| {
-		let reg = |who: &str, endpoint: &[u8], region: &[u8], bond: Balance| {
-			Delivery::register_edge(RuntimeOrigin::signed(account(who)), endpoint.to_vec(), region.to_vec(), bond)
+		let reg = |who: &str, endpoint: &[u8], bond: Balance| {
+			Delivery::register_edge(RuntimeOrigin::signed(account(who)), bounded(endpoint), bounded(b"eu"), bond)
 		};
-		let url = b"http://127.0.0.1:8080";
-		assert_noop!(reg("edge", url, b"eu", MIN_BOND - 1), Error::<Test>::BondTooLow);
-		assert_noop!(reg("edge", &[b'h'; 65], b"eu", MIN_BOND), Error::<Test>::EndpointTooLong);
-		assert_noop!(reg("edge", b"ftp://x", b"eu", MIN_BOND), Error::<Test>::InvalidEndpoint);
-		assert_noop!(reg("edge", b"https://", b"eu", MIN_BOND), Error::<Test>::InvalidEndpoint);
-		assert_noop!(reg("edge", b"http://a b", b"eu", MIN_BOND), Error::<Test>::InvalidEndpoint);
-		assert_noop!(reg("edge", url, &[b'r'; 17], MIN_BOND), Error::<Test>::RegionTooLong);
-		assert_noop!(reg("poor", url, b"eu", MIN_BOND), Error::<Test>::InsufficientBalance);
-		assert_noop!(reg("edge", url, b"eu", ENDOWMENT + 1), Error::<Test>::InsufficientBalance);
-		assert_ok!(reg("edge", url, b"eu", MIN_BOND));
-		assert_noop!(reg("edge", url, b"eu", MIN_BOND), Error::<Test>::EdgeExists);
+		let url = b"http://edge.example:8080";
+		assert_noop!(reg("edge", url, MIN_BOND - 1), Error::<Test>::BondTooLow);
+		assert_noop!(reg("edge", b"ftp://x.example", MIN_BOND), Error::<Test>::InvalidEndpoint);
+		assert_noop!(reg("edge", b"https://", MIN_BOND), Error::<Test>::InvalidEndpoint);
+		assert_noop!(reg("edge", b"http://a b.example", MIN_BOND), Error::<Test>::InvalidEndpoint);
+		assert_noop!(reg("edge", b"http://a.example:80x", MIN_BOND), Error::<Test>::InvalidEndpoint);
+		assert_noop!(reg("edge", b"http://[::1", MIN_BOND), Error::<Test>::InvalidEndpoint);
+		assert_noop!(reg("poor", url, MIN_BOND), Error::<Test>::InsufficientBalance);
+		assert_noop!(reg("edge", url, ENDOWMENT + 1), Error::<Test>::InsufficientBalance);
+		assert_ok!(reg("edge", url, MIN_BOND));
+		assert_noop!(reg("edge", url, MIN_BOND), Error::<Test>::EdgeExists);
 	});
 }
 
@@ -295,13 +357,12 @@ fn register_edge_refuses_bad_input_without_a_trace() {
 fn update_edge_changes_endpoint_and_region() {
 	new_test_ext().execute_with(|| {
 		let upd = |who: &str, endpoint: &[u8], region: &[u8]| {
-			Delivery::update_edge(RuntimeOrigin::signed(account(who)), endpoint.to_vec(), region.to_vec())
+			Delivery::update_edge(RuntimeOrigin::signed(account(who)), bounded(endpoint), bounded(region))
 		};
-		assert_noop!(upd("edge", b"https://new", b"us"), Error::<Test>::NotAnEdge);
+		assert_noop!(upd("edge", b"https://new.example", b"us"), Error::<Test>::NotAnEdge);
 		register_edge("edge");
-		assert_noop!(upd("edge", &[b'h'; 65], b"us"), Error::<Test>::EndpointTooLong);
-		assert_noop!(upd("edge", b"gopher://x", b"us"), Error::<Test>::InvalidEndpoint);
-		assert_noop!(upd("edge", b"https://new", &[b'r'; 17]), Error::<Test>::RegionTooLong);
+		assert_noop!(upd("edge", b"gopher://x.example", b"us"), Error::<Test>::InvalidEndpoint);
+		assert_noop!(upd("edge", b"https://10.1.2.3", b"us"), Error::<Test>::LocalEndpoint);
 		assert_ok!(upd("edge", b"https://new.example", b"us-east"));
 		let edge = Edges::<Test>::get(account("edge")).unwrap();
 		assert_eq!(edge.endpoint.as_slice(), b"https://new.example");
@@ -325,6 +386,7 @@ fn unbond_then_withdraw_after_the_period() {
 			RuntimeEvent::Delivery(Event::EdgeUnbonding { edge: account("edge"), until })
 		);
 		assert_noop!(Delivery::unbond(edge()), Error::<Test>::AlreadyUnbonding);
+		assert_noop!(Delivery::bond_more(edge(), 10), Error::<Test>::AlreadyUnbonding);
 		run_to_block(until - 1);
 		assert_noop!(Delivery::withdraw_unbonded(edge()), Error::<Test>::UnbondingNotDone);
 		run_to_block(until);
@@ -363,6 +425,24 @@ fn withdraw_waits_for_pending_claims() {
 	});
 }
 
+#[test]
+fn bond_more_tops_up_the_hold() {
+	new_test_ext().execute_with(|| {
+		let edge = || RuntimeOrigin::signed(account("edge"));
+		assert_noop!(Delivery::bond_more(edge(), 10), Error::<Test>::NotAnEdge);
+		register_edge("edge");
+		assert_noop!(Delivery::bond_more(edge(), 0), Error::<Test>::BondTooLow);
+		assert_noop!(Delivery::bond_more(edge(), ENDOWMENT), Error::<Test>::InsufficientBalance);
+		assert_ok!(Delivery::bond_more(edge(), 500));
+		assert_eq!(
+			last_event(),
+			RuntimeEvent::Delivery(Event::EdgeBonded { edge: account("edge"), amount: 500, bond: MIN_BOND * 2 + 500 })
+		);
+		assert_eq!(Delivery::held_bond(&account("edge")), MIN_BOND * 2 + 500);
+		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().bond, MIN_BOND * 2 + 500);
+	});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Claims
 
@@ -377,10 +457,12 @@ fn claim_happy_path_with_ten_thousand_signed_receipts() {
 		assert_eq!(claim.status, ClaimStatus::Pending);
 		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().pending_claims, 1);
 
-		let indices = drawn("edge", 0);
-		assert_eq!(indices.len() as u32, SAMPLES + 1);
-		assert_eq!(*indices.last().unwrap(), 9_999, "the last leaf is always drawn");
-		assert_ok!(submit("edge", 0, batch.proof(&indices)));
+		let offsets = drawn("edge", 0);
+		assert_eq!(offsets.len() as u32, SAMPLES);
+		assert!(offsets.iter().all(|o| *o < root.sum));
+		let proof = batch.proof(&offsets);
+		assert!(proof.iter().all(|l| l.path.siblings.len() <= 32));
+		assert_ok!(submit("edge", 0, proof.clone()));
 
 		assert_eq!(last_event(), RuntimeEvent::Delivery(Event::ClaimVerified {
 			edge: account("edge"),
@@ -394,7 +476,7 @@ fn claim_happy_path_with_ten_thousand_signed_receipts() {
 		assert_eq!(<Delivery as DeliveryLedger<_>>::verified_bytes(&account("edge"), 0), root.sum);
 		assert_eq!(<Delivery as DeliveryLedger<_>>::verified_bytes(&account("edge"), 1), 0);
 		// A verified claim cannot be proven again.
-		assert_noop!(submit("edge", 0, batch.proof(&indices)), Error::<Test>::ClaimNotPending);
+		assert_noop!(submit("edge", 0, proof), Error::<Test>::ClaimNotPending);
 		// Sealing leaves it verified and the bond untouched.
 		assert!(!<Delivery as DeliveryLedger<_>>::is_epoch_sealed(0));
 		run_to_block(seal_block(0));
@@ -417,20 +499,21 @@ fn draws_depend_on_the_seed_block_and_differ_per_edge() {
 		assert_ok!(b.claim("edge2", 0));
 		// Unknown until the block after the claim window exists.
 		run_to_block(proof_open(0) - 1);
-		assert_eq!(Delivery::sampled_leaves(&account("edge"), 0), None);
-		assert_noop!(submit("edge", 0, a.proof(&[999])), Error::<Test>::ProofWindowNotOpen);
+		assert_eq!(Delivery::drawn_offsets(&account("edge"), 0), None);
+		assert_noop!(submit("edge", 0, a.leaves(&[0])), Error::<Test>::ProofWindowNotOpen);
 		run_to_block(proof_open(0));
 		assert_ne!(drawn("edge", 0), drawn("edge2", 0));
-		assert_eq!(Delivery::sampled_leaves(&account("viewer"), 0), None);
+		assert_eq!(Delivery::drawn_offsets(&account("viewer"), 0), None);
 	});
 }
 
 #[test]
-fn small_claims_prove_every_leaf() {
+fn a_one_receipt_claim_proves_that_receipt() {
 	new_test_ext().execute_with(|| {
-		let (_content, batch) = claimed("edge", 5);
-		assert_eq!(drawn("edge", 0), vec![0, 1, 2, 3, 4]);
-		assert_ok!(submit("edge", 0, batch.proof(&[0, 1, 2, 3, 4])));
+		let (_content, batch) = claimed("edge", 1);
+		let offsets = drawn("edge", 0);
+		assert_eq!(batch.cover(&offsets), vec![0]);
+		assert_ok!(submit("edge", 0, batch.leaves(&[0])));
 	});
 }
 
@@ -460,47 +543,34 @@ fn claim_refusals_change_nothing() {
 		run_to_block(claim_open(0));
 		assert_noop!(batch.claim("edge", 0), Error::<Test>::NotAnEdge);
 		register_edge("edge");
-		assert_noop!(
-			Delivery::submit_claim(RuntimeOrigin::signed(account("edge")), 0, H256::zero(), 0, 1),
-			Error::<Test>::EmptyClaim
-		);
-		assert_noop!(
-			Delivery::submit_claim(RuntimeOrigin::signed(account("edge")), 0, H256::zero(), 10, 0),
-			Error::<Test>::EmptyClaim
-		);
+		let claim = |total: u64, count: u32| {
+			Delivery::submit_claim(RuntimeOrigin::signed(account("edge")), 0, H256::zero(), total, count)
+		};
+		assert_noop!(claim(0, 1), Error::<Test>::EmptyClaim);
+		assert_noop!(claim(10, 0), Error::<Test>::EmptyClaim);
+		// More bytes than `count` receipts of the largest content could hold.
+		let largest = MAX_CHUNK_SIZE as u64 * MAX_CHUNKS as u64;
+		assert_noop!(claim(2 * largest + 1, 2), Error::<Test>::ClaimTooLarge);
+		assert_noop!(claim(u64::MAX, 1), Error::<Test>::ClaimTooLarge);
 		assert_ok!(batch.claim("edge", 0));
 		assert_noop!(batch.claim("edge", 0), Error::<Test>::ClaimExists);
 	});
 }
 
 #[test]
-fn unbonding_or_suspended_edges_cannot_claim() {
+fn suspended_edges_cannot_claim_but_unbonding_ones_can() {
 	new_test_ext().execute_with(|| {
 		let content = register_content(1);
 		register_edge("edge");
 		register_edge("edge2");
 		assert_ok!(Delivery::unbond(RuntimeOrigin::signed(account("edge"))));
-		Edges::<Test>::mutate(account("edge2"), |e| e.as_mut().unwrap().state = EdgeState::Suspended { epoch: 0 });
+		Edges::<Test>::mutate(account("edge2"), |e| {
+			e.as_mut().unwrap().state = EdgeState::Suspended { epoch: 0, until: 100 }
+		});
 		run_to_block(claim_open(0));
-		let batch = Batch::honest("edge", content, 0, 4);
-		assert_noop!(batch.claim("edge", 0), Error::<Test>::EdgeNotActive);
-		assert_noop!(batch.claim("edge2", 0), Error::<Test>::EdgeNotActive);
-	});
-}
-
-#[test]
-fn claims_per_epoch_are_bounded() {
-	new_test_ext().execute_with(|| {
-		let content = register_content(1);
-		let names = ["edge", "edge2", "viewer", "viewer2", "creator"];
-		for n in names {
-			register_edge(n);
-		}
-		run_to_block(claim_open(0));
-		for n in &names[..4] {
-			assert_ok!(Batch::honest(n, content, 0, 2).claim(n, 0));
-		}
-		assert_noop!(Batch::honest("creator", content, 0, 2).claim("creator", 0), Error::<Test>::TooManyClaims);
+		assert_noop!(Batch::honest("edge2", content, 0, 4).claim("edge2", 0), Error::<Test>::EdgeNotActive);
+		// An edge that is leaving may still claim the epochs it served.
+		assert_ok!(Batch::honest("edge", content, 0, 4).claim("edge", 0));
 	});
 }
 
@@ -513,47 +583,12 @@ fn forged_signature_is_refused() {
 		let (_content, batch) = claimed("edge", 6);
 		let mut proof = batch.proof(&drawn("edge", 0));
 		// Signed by the edge itself instead of the viewer.
-		proof[2].signature = sign(&proof[2].receipt, &pair("edge"));
+		proof[0].signature = sign(&proof[0].receipt, &pair("edge"));
 		assert_noop!(submit("edge", 0, proof.clone()), Error::<Test>::BadReceiptSignature);
 		// A signature of the viewer over another receipt.
-		let other = receipt("edge", proof[2].receipt.content, "viewer", 999, 0, 3);
-		proof[2].signature = sign(&other, &pair("viewer"));
+		let other = receipt("edge", proof[0].receipt.content, "viewer", 999, 0, 3);
+		proof[0].signature = sign(&other, &pair("viewer"));
 		assert_noop!(submit("edge", 0, proof), Error::<Test>::BadReceiptSignature);
-	});
-}
-
-#[test]
-fn same_viewer_nonce_twice_in_a_claim_is_refused() {
-	new_test_ext().execute_with(|| {
-		let content = register_content(1);
-		register_edge("edge");
-		let mut receipts: Vec<Receipt> = (0..4).map(|i| receipt("edge", content, "viewer", i, 0, i as u32)).collect();
-		// Same viewer and session nonce, another chunk: a replay inside the tree.
-		receipts.push(receipt("edge", content, "viewer", 2, 0, 50));
-		let batch = Batch::new(receipts);
-		run_to_block(claim_open(0));
-		assert_ok!(batch.claim("edge", 0));
-		run_to_block(proof_open(0));
-		assert_noop!(submit("edge", 0, batch.proof(&drawn("edge", 0))), Error::<Test>::DuplicateReceipt);
-	});
-}
-
-#[test]
-fn same_viewer_nonce_in_two_claims_is_counted_once() {
-	new_test_ext().execute_with(|| {
-		let content = register_content(1);
-		register_edge("edge");
-		register_edge("edge2");
-		// The viewer signed session 7 for both edges.
-		let a = Batch::new(vec![receipt("edge", content, "viewer", 7, 0, 1), receipt("edge", content, "viewer", 8, 0, 2)]);
-		let b = Batch::new(vec![receipt("edge2", content, "viewer", 7, 0, 1), receipt("edge2", content, "viewer", 9, 0, 2)]);
-		run_to_block(claim_open(0));
-		assert_ok!(a.claim("edge", 0));
-		assert_ok!(b.claim("edge2", 0));
-		run_to_block(proof_open(0));
-		assert_ok!(submit("edge", 0, a.proof(&[0, 1])));
-		assert!(CountedReceipts::<Test>::contains_key(0, (account("viewer"), 7)));
-		assert_noop!(submit("edge2", 0, b.proof(&[0, 1])), Error::<Test>::ReceiptAlreadyCounted);
 	});
 }
 
@@ -567,13 +602,13 @@ fn a_receipt_of_another_epoch_or_edge_is_refused() {
 		run_to_block(claim_open(0));
 		assert_ok!(old.claim("edge", 0));
 		run_to_block(proof_open(0));
-		assert_ok!(submit("edge", 0, old.proof(&[0, 1])));
+		assert_ok!(submit("edge", 0, old.proof(&drawn("edge", 0))));
 		// Epoch 1 replays epoch 0's receipts.
 		let replay = Batch::new(old.receipts.clone());
 		run_to_block(claim_open(1));
 		assert_ok!(replay.claim("edge", 1));
 		run_to_block(proof_open(1));
-		assert_noop!(submit("edge", 1, replay.proof(&[0, 1])), Error::<Test>::ReceiptMismatch);
+		assert_noop!(submit("edge", 1, replay.proof(&drawn("edge", 1))), Error::<Test>::ReceiptMismatch);
 	});
 	new_test_ext().execute_with(|| {
 		let content = register_content(1);
@@ -583,7 +618,7 @@ fn a_receipt_of_another_epoch_or_edge_is_refused() {
 		run_to_block(claim_open(0));
 		assert_ok!(stolen.claim("edge", 0));
 		run_to_block(proof_open(0));
-		assert_noop!(submit("edge", 0, stolen.proof(&[0, 1])), Error::<Test>::ReceiptMismatch);
+		assert_noop!(submit("edge", 0, stolen.proof(&drawn("edge", 0))), Error::<Test>::ReceiptMismatch);
 	});
 }
 
@@ -595,9 +630,10 @@ fn receipts_outside_their_content_are_refused() {
 		let mut past_end = receipt("edge", content, "viewer", 1, 0, 0);
 		past_end.first_chunk = CHUNKS - 1;
 		past_end.chunk_count = 2;
+		past_end.bytes = 2 * CHUNK as u64;
 		let mut too_many_bytes = receipt("edge", content, "viewer", 2, 0, 0);
 		too_many_bytes.bytes = CHUNK as u64 + 1;
-		let unknown = receipt("edge", content_id(7), "viewer", 3, 0, 0);
+		let unknown = receipt("edge", manifest_root(7), "viewer", 3, 0, 0);
 		for (mut bad, err) in [
 			(past_end, Error::<Test>::ReceiptOutOfRange),
 			(too_many_bytes, Error::<Test>::ReceiptOutOfRange),
@@ -610,7 +646,7 @@ fn receipts_outside_their_content_are_refused() {
 			run_to_block(claim_open(epoch));
 			assert_ok!(batch.claim("edge", epoch));
 			run_to_block(proof_open(epoch));
-			assert_noop!(submit("edge", epoch, batch.proof(&[0])), err);
+			assert_noop!(submit("edge", epoch, batch.leaves(&[0])), err);
 			run_to_block(seal_block(epoch) + 1);
 		}
 	});
@@ -633,25 +669,42 @@ fn inflated_total_bytes_is_refused() {
 			40
 		));
 		run_to_block(proof_open(0));
-		assert_noop!(submit("edge", 0, batch.proof(&drawn("edge", 0))), Error::<Test>::InvalidPath);
+		let offsets = drawn("edge", 0);
+		let honest: Vec<u64> = offsets.iter().copied().filter(|o| *o < root.sum).collect();
+		assert_noop!(submit("edge", 0, batch.proof(&honest)), Error::<Test>::InvalidPath);
 	});
 }
 
 #[test]
-fn a_leaf_that_was_not_drawn_is_refused() {
+fn leaves_that_were_not_drawn_or_are_missing_are_refused() {
 	new_test_ext().execute_with(|| {
-		let (_content, batch) = claimed("edge", 1_000);
-		let indices = drawn("edge", 0);
-		let not_drawn = (0..1_000).find(|i| !indices.contains(i)).unwrap();
-		let mut chosen = indices.clone();
-		chosen[0] = not_drawn;
-		chosen.sort();
-		assert_noop!(submit("edge", 0, batch.proof(&chosen)), Error::<Test>::LeafNotSampled);
-		// Drawn leaves, but one missing, or out of order.
-		assert_noop!(submit("edge", 0, batch.proof(&indices[1..])), Error::<Test>::ProofIncomplete);
-		let mut swapped = indices.clone();
-		swapped.swap(0, 1);
-		assert_noop!(submit("edge", 0, batch.proof(&swapped)), Error::<Test>::ProofIncomplete);
+		let content = register_content(1);
+		register_edge("edge");
+		// One receipt of 50 chunks and 20 of one: most offsets fall in the big one, so some small
+		// receipts are not drawn.
+		let mut receipts: Vec<Receipt> = (0..21).map(|i| receipt("edge", content, "viewer", i, 0, i as u32)).collect();
+		receipts[0].chunk_count = 50;
+		receipts[0].bytes = 50 * CHUNK as u64;
+		let batch = Batch::new(receipts);
+		run_to_block(claim_open(0));
+		assert_ok!(batch.claim("edge", 0));
+		run_to_block(proof_open(0));
+		let offsets = drawn("edge", 0);
+		let cover = batch.cover(&offsets);
+		assert!(cover.len() < SAMPLES as usize && cover.len() >= 2, "{cover:?}");
+		let not_drawn = (0..21).find(|i| !cover.contains(i)).unwrap();
+		let mut extra = cover.clone();
+		extra.push(not_drawn);
+		assert_noop!(submit("edge", 0, batch.leaves(&extra)), Error::<Test>::LeafNotDrawn);
+		let mut swapped = cover.clone();
+		swapped[0] = not_drawn;
+		assert!(submit("edge", 0, batch.leaves(&swapped)).is_err());
+		// Drawn leaves, but one missing, or out of slot order.
+		assert_noop!(submit("edge", 0, batch.leaves(&cover[1..])), Error::<Test>::ProofIncomplete);
+		let mut unordered = batch.leaves(&cover).into_inner();
+		unordered.swap(0, 1);
+		assert_noop!(submit("edge", 0, unordered.try_into().unwrap()), Error::<Test>::ProofIncomplete);
+		assert_ok!(submit("edge", 0, batch.leaves(&cover)));
 	});
 }
 
@@ -660,9 +713,7 @@ fn a_tampered_path_is_refused() {
 	new_test_ext().execute_with(|| {
 		let (_content, batch) = claimed("edge", 300);
 		let mut proof = batch.proof(&drawn("edge", 0));
-		let mut path = proof[1].path.to_vec();
-		path[0].sum += 1;
-		proof[1].path = path.try_into().unwrap();
+		proof[1].path.siblings[0].sum += 1;
 		assert_noop!(submit("edge", 0, proof), Error::<Test>::InvalidPath);
 	});
 }
@@ -671,7 +722,7 @@ fn a_tampered_path_is_refused() {
 fn proof_after_the_window_is_refused_and_the_claim_slashed() {
 	new_test_ext().execute_with(|| {
 		let (_content, batch) = claimed("edge", 30);
-		let indices = drawn("edge", 0);
+		let proof = batch.proof(&drawn("edge", 0));
 		let treasury_before = Balances::free_balance(Treasury::get());
 		run_to_block(seal_block(0));
 		// Sealed at the first block after the window: rejected and slashed exactly 10%.
@@ -688,8 +739,8 @@ fn proof_after_the_window_is_refused_and_the_claim_slashed() {
 		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().bond, MIN_BOND * 2 - slashed);
 		assert_eq!(Balances::free_balance(Treasury::get()), treasury_before + slashed);
 		assert_eq!(<Delivery as DeliveryLedger<_>>::verified_bytes(&account("edge"), 0), 0);
-		assert_noop!(submit("edge", 0, batch.proof(&indices)), Error::<Test>::ClaimNotPending);
-		assert_noop!(submit("edge", 1, batch.proof(&indices)), Error::<Test>::NoClaim);
+		assert_noop!(submit("edge", 0, proof.clone()), Error::<Test>::ClaimNotPending);
+		assert_noop!(submit("edge", 1, proof), Error::<Test>::NoClaim);
 	});
 }
 
@@ -697,20 +748,20 @@ fn proof_after_the_window_is_refused_and_the_claim_slashed() {
 fn the_proof_window_closes_before_sealing() {
 	new_test_ext().execute_with(|| {
 		let (_content, batch) = claimed("edge", 30);
-		let indices = drawn("edge", 0);
+		let proof = batch.proof(&drawn("edge", 0));
 		// The last block of the window still accepts it; the claim is pending until then.
 		run_to_block(seal_block(0) - 1);
-		assert_ok!(submit("edge", 0, batch.proof(&indices)));
+		assert_ok!(submit("edge", 0, proof));
 	});
 	new_test_ext().execute_with(|| {
 		let (_content, batch) = claimed("edge", 30);
-		let indices = drawn("edge", 0);
+		let proof = batch.proof(&drawn("edge", 0));
 		// A proof arriving in the sealing block itself is late (the claim is already rejected).
 		run_to_block(seal_block(0));
-		assert_noop!(submit("edge", 0, batch.proof(&indices)), Error::<Test>::ClaimNotPending);
+		assert_noop!(submit("edge", 0, proof.clone()), Error::<Test>::ClaimNotPending);
 		// And with the window check alone (had the claim stayed pending):
 		Claims::<Test>::mutate(0, account("edge"), |c| c.as_mut().unwrap().status = ClaimStatus::Pending);
-		assert_noop!(submit("edge", 0, batch.proof(&indices)), Error::<Test>::ProofWindowClosed);
+		assert_noop!(submit("edge", 0, proof), Error::<Test>::ProofWindowClosed);
 	});
 }
 
@@ -740,6 +791,13 @@ fn validator(name: &str) -> (sr25519::Pair, ocw_crypto::Public) {
 	(p, public)
 }
 
+/// `n` validators, made the mock's validator set.
+fn validators(n: usize) -> Vec<(sr25519::Pair, ocw_crypto::Public)> {
+	let v: Vec<_> = (0..n).map(|i| validator(&format!("validator{i}"))).collect();
+	ValidatorKeys::set(v.iter().map(|(_, k)| k.clone()).collect());
+	v
+}
+
 fn report(edge: &str, content: H256, outcome: SampleOutcome, key: &ocw_crypto::Public) -> SampleReportOf<Test> {
 	SampleReport {
 		edge: account(edge),
@@ -753,7 +811,7 @@ fn report(edge: &str, content: H256, outcome: SampleOutcome, key: &ocw_crypto::P
 }
 
 fn sign_report(r: &SampleReportOf<Test>, by: &sr25519::Pair) -> ocw_crypto::Signature {
-	ocw_crypto::Signature::from(by.sign(&r.encode()))
+	ocw_crypto::Signature::from(by.sign(&r.signing_payload(&Delivery::genesis_hash())))
 }
 
 fn authorize(r: &SampleReportOf<Test>, s: &ocw_crypto::Signature) -> Result<(), TransactionValidityError> {
@@ -763,6 +821,16 @@ fn authorize(r: &SampleReportOf<Test>, s: &ocw_crypto::Signature) -> Result<(), 
 
 fn dispatch_report(r: &SampleReportOf<Test>, s: &ocw_crypto::Signature) -> sp_runtime::DispatchResult {
 	Delivery::report_sample(frame_system::RawOrigin::Authorized.into(), r.clone(), s.clone())
+}
+
+/// `validator` reports `outcome` for `edge`'s chunk 7 of `content`, signed properly.
+fn reported(edge: &str, content: H256, outcome: SampleOutcome, v: &(sr25519::Pair, ocw_crypto::Public)) -> sp_runtime::DispatchResult {
+	let r = report(edge, content, outcome, &v.1);
+	dispatch_report(&r, &sign_report(&r, &v.0))
+}
+
+fn score(edge: &str) -> u32 {
+	Edges::<Test>::get(account(edge)).unwrap().score
 }
 
 #[test]
@@ -776,7 +844,8 @@ fn a_validator_sample_moves_the_score() {
 		let s = sign_report(&r, &p);
 		assert_eq!(authorize(&r, &s), Ok(()));
 		assert_ok!(dispatch_report(&r, &s));
-		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().score, 501_000);
+		// The only validator moves the score by the whole step.
+		assert_eq!(score("edge"), 501_000);
 		assert_eq!(last_event(), RuntimeEvent::Delivery(Event::SampleReported {
 			validator: key.clone(),
 			edge: account("edge"),
@@ -791,10 +860,8 @@ fn a_validator_sample_moves_the_score() {
 		assert_noop!(dispatch_report(&r, &s), Error::<Test>::AlreadyReported);
 		// Next epoch, the same validator may report again; a failure lowers the score.
 		run_to_block(EPOCH);
-		let r = report("edge", content, SampleOutcome::BadChunk, &key);
-		let s = sign_report(&r, &p);
-		assert_ok!(dispatch_report(&r, &s));
-		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().score, 451_000);
+		assert_ok!(reported("edge", content, SampleOutcome::BadChunk, &(p, key)));
+		assert_eq!(score("edge"), 451_000);
 		assert_eq!(SampleFailures::<Test>::get(1, account("edge")), 1);
 	});
 }
@@ -847,41 +914,62 @@ fn a_report_with_a_bad_signature_or_epoch_is_refused() {
 		assert_noop!(dispatch_report(&bad_chunk, &s), Error::<Test>::ChunkOutOfRange);
 		let unknown = report("edge2", content, SampleOutcome::Served, &key);
 		assert_noop!(dispatch_report(&unknown, &sign_report(&unknown, &p)), Error::<Test>::NotAnEdge);
-		let no_content = report("edge", content_id(3), SampleOutcome::Served, &key);
+		let no_content = report("edge", manifest_root(3), SampleOutcome::Served, &key);
 		assert_noop!(dispatch_report(&no_content, &sign_report(&no_content, &p)), Error::<Test>::UnknownContent);
 	});
 }
 
 #[test]
-fn max_failures_in_an_epoch_suspend_and_slash() {
+fn more_than_a_third_of_the_validators_suspend_and_slash() {
 	new_test_ext().execute_with(|| {
 		let content = register_content(1);
 		register_edge("edge");
-		let validators: Vec<_> = ["v1", "v2", "v3", "v4"].iter().map(|n| validator(n)).collect();
-		ValidatorKeys::set(validators.iter().map(|(_, k)| k.clone()).collect());
+		let set = validators(4);
 		let treasury_before = Balances::free_balance(Treasury::get());
-		for (i, (p, key)) in validators.iter().take(MAX_FAILURES as usize).enumerate() {
-			let r = report("edge", content, SampleOutcome::Unavailable, key);
-			assert_ok!(dispatch_report(&r, &sign_report(&r, p)));
-			let edge = Edges::<Test>::get(account("edge")).unwrap();
-			if i + 1 < MAX_FAILURES as usize {
-				assert_eq!(edge.state, EdgeState::Active);
-			} else {
-				assert_eq!(edge.state, EdgeState::Suspended { epoch: 0 });
-			}
-		}
+		// One of four is not more than a third; two are.
+		assert_ok!(reported("edge", content, SampleOutcome::Unavailable, &set[0]));
+		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().state, EdgeState::Active);
+		assert_ok!(reported("edge", content, SampleOutcome::Unavailable, &set[1]));
+		let until = 1 + SUSPENSION;
+		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().state, EdgeState::Suspended { epoch: 0, until });
 		let slashed = MIN_BOND * 2 / 10;
-		assert!(has_event(Event::EdgeSuspended { edge: account("edge"), epoch: 0 }));
+		assert!(has_event(Event::EdgeSuspended { edge: account("edge"), epoch: 0, until }));
 		assert!(has_event(Event::EdgeSlashed { edge: account("edge"), amount: slashed, reason: SlashReason::FailedSamples }));
 		assert_eq!(Delivery::held_bond(&account("edge")), MIN_BOND * 2 - slashed);
 		assert_eq!(Balances::free_balance(Treasury::get()), treasury_before + slashed);
-		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().score, 500_000 - 3 * 50_000);
+		assert_eq!(score("edge"), 500_000 - 2 * (50_000 / 4));
 		// A suspended edge is no longer sampled.
-		let (p, key) = &validators[3];
-		let r = report("edge", content, SampleOutcome::Unavailable, key);
-		assert_noop!(dispatch_report(&r, &sign_report(&r, p)), Error::<Test>::EdgeNotActive);
+		assert_noop!(reported("edge", content, SampleOutcome::Unavailable, &set[2]), Error::<Test>::EdgeNotActive);
 		// It can still leave.
 		assert_ok!(Delivery::unbond(RuntimeOrigin::signed(account("edge"))));
+	});
+}
+
+#[test]
+fn a_suspended_edge_resumes_after_the_period_with_its_bond_topped_up() {
+	new_test_ext().execute_with(|| {
+		let content = register_content(1);
+		assert_ok!(Delivery::register_edge(
+			RuntimeOrigin::signed(account("edge")),
+			bounded(b"https://edge.example"),
+			bounded(b"eu"),
+			MIN_BOND,
+		));
+		let edge = || RuntimeOrigin::signed(account("edge"));
+		assert_noop!(Delivery::resume(edge()), Error::<Test>::NotSuspended);
+		let set = validators(1);
+		assert_ok!(reported("edge", content, SampleOutcome::BadChunk, &set[0]));
+		let until = 1 + SUSPENSION;
+		assert_noop!(Delivery::resume(edge()), Error::<Test>::SuspensionNotOver);
+		run_to_block(until);
+		// The slash left the bond under MinEdgeBond.
+		assert_noop!(Delivery::resume(edge()), Error::<Test>::BondTooLow);
+		assert_ok!(Delivery::bond_more(edge(), MIN_BOND / 10));
+		assert_ok!(Delivery::resume(edge()));
+		assert_eq!(last_event(), RuntimeEvent::Delivery(Event::EdgeResumed { edge: account("edge") }));
+		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().state, EdgeState::Active);
+		// Sampled again.
+		assert_ok!(reported("edge", content, SampleOutcome::Served, &set[0]));
 	});
 }
 
@@ -909,21 +997,18 @@ fn sealing_happens_once_per_epoch_even_without_claims() {
 }
 
 #[test]
-fn old_epochs_are_pruned_after_the_history_depth() {
+fn old_claims_are_pruned_after_the_history_depth() {
 	new_test_ext().execute_with(|| {
 		let (_content, batch) = claimed("edge", 20);
 		assert_ok!(submit("edge", 0, batch.proof(&drawn("edge", 0))));
-		assert!(CountedReceipts::<Test>::iter_prefix(0).count() > 0);
 		// HistoryDepth = 2: epoch 0 is kept while it is one of the two latest sealed epochs…
 		run_to_block(seal_block(1) + 1);
 		assert!(Claims::<Test>::get(0, account("edge")).is_some());
 		assert_eq!(<Delivery as DeliveryLedger<_>>::verified_bytes(&account("edge"), 0), 20 * CHUNK as u64);
-		// …and removed, with everything else of it, once epoch 2 is sealed.
+		// …and removed once epoch 2 is sealed.
 		run_to_block(seal_block(2) + 1);
 		assert!(Claims::<Test>::get(0, account("edge")).is_none());
-		assert_eq!(CountedReceipts::<Test>::iter_prefix(0).count(), 0);
-		assert!(EpochClaims::<Test>::get(0).is_empty());
-		assert_eq!(PruneFrom::<Test>::get(), 1);
+		assert_eq!(Pruning::<Test>::get().claims, 1);
 	});
 }
 
@@ -933,13 +1018,31 @@ fn epoch_arithmetic_matches_the_documented_timeline() {
 		assert_eq!(Delivery::claim_window(0), (20, 25));
 		assert_eq!(Delivery::seed_block(0), 25);
 		assert_eq!(Delivery::proof_window(0), (26, 31));
-		assert_eq!(Delivery::epoch_sealed_at(31), Some(0));
-		assert_eq!(Delivery::epoch_sealed_at(51), Some(1));
-		assert_eq!(Delivery::epoch_sealed_at(30), None);
-		assert_eq!(Delivery::epoch_sealed_at(11), None);
 		assert_eq!(Delivery::epoch_of(19), 0);
 		assert_eq!(Delivery::epoch_of(20), 1);
+		assert_eq!(Delivery::schedule(), EpochSchedule { epoch_length: EPOCH, claim_window: CLAIM_WINDOW, proof_window: PROOF_WINDOW });
 	});
+}
+
+#[test]
+fn a_genesis_schedule_replaces_the_defaults() {
+	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	crate::GenesisConfig::<Test> { epoch_length: 10, claim_window: 3, proof_window: 3, allow_local_endpoints: true }
+		.assimilate_storage(&mut t)
+		.unwrap();
+	sp_io::TestExternalities::new(t).execute_with(|| {
+		assert_eq!(Delivery::schedule(), EpochSchedule { epoch_length: 10, claim_window: 3, proof_window: 3 });
+		assert_eq!(Delivery::claim_window(0), (10, 13));
+		assert_eq!(Delivery::proof_window(0), (14, 17));
+		assert!(AllowLocalEndpoints::<Test>::get());
+	});
+	// A schedule the pallet cannot run does not make a genesis.
+	let bad = std::panic::catch_unwind(|| {
+		let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		crate::GenesisConfig::<Test> { epoch_length: 10, claim_window: 10, proof_window: 3, allow_local_endpoints: false }
+			.assimilate_storage(&mut t)
+	});
+	assert!(bad.is_err());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -961,7 +1064,7 @@ mod property {
 				let at = (pick % encoded.len() as u64) as usize;
 				let mut tampered = encoded.clone();
 				tampered[at] ^= 1 << bit;
-				match BoundedVec::<Leaf, MaxProofLeaves<Test>>::decode(&mut &tampered[..]) {
+				match Proof::decode(&mut &tampered[..]) {
 					// Not even a proof any more: the transaction would not decode.
 					Err(_) => {},
 					Ok(p) => {
@@ -983,7 +1086,538 @@ mod property {
 #[test]
 fn integrity_test_passes() {
 	new_test_ext().execute_with(|| {
-		use frame_support::traits::Hooks;
 		<Delivery as Hooks<u64>>::integrity_test();
 	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// The attacks of issue 13. Each was first written against the code before the fix and failed
+// there (see the closing note of issue 13); here they are in the API the fix introduced.
+
+mod attacks {
+	use super::*;
+
+	/// Attack 1: a junk node holding almost all the bytes, in a slot that is not drawn by index.
+	/// Byte-weighted draws land in it, and nobody can open it.
+	#[test]
+	fn bytes_hidden_in_a_junk_leaf_are_drawn_and_refused() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			let honest = Batch::honest("edge", content, 0, 1_000);
+			let mut leaves: Vec<(u32, SumNode)> = honest.receipts.iter().map(|r| (r.position(), r.leaf())).collect();
+			let junk_slot = (0..u32::MAX).find(|p| !leaves.iter().any(|l| l.0 == *p)).unwrap();
+			// u64::MAX / 2 junk bytes are more than 1 001 receipts could ever hold: refused outright.
+			let mut huge = leaves.clone();
+			huge.push((junk_slot, SumNode::leaf(&H256::repeat_byte(0xab), u64::MAX / 2)));
+			let huge = SumTree::build(huge).unwrap().root();
+			run_to_block(claim_open(0));
+			assert_noop!(
+				Delivery::submit_claim(RuntimeOrigin::signed(account("edge")), 0, huge.hash, huge.sum, 1_001),
+				Error::<Test>::ClaimTooLarge
+			);
+			// Junk within that bound (4 000× the real bytes) is left to the draw.
+			leaves.push((junk_slot, SumNode::leaf(&H256::repeat_byte(0xab), 4_000_000_000)));
+			let tree = SumTree::build(leaves).unwrap();
+			let root = tree.root();
+			assert_ok!(Delivery::submit_claim(RuntimeOrigin::signed(account("edge")), 0, root.hash, root.sum, 1_001));
+			run_to_block(proof_open(0));
+			let offsets = drawn("edge", 0);
+			// The edge opens every honest leaf a drawn offset falls in; the junk it cannot.
+			let opened: Vec<usize> = offsets
+				.iter()
+				.filter_map(|o| {
+					let p = tree.leaf_at_offset(*o).unwrap();
+					honest.receipts.iter().position(|r| r.position() == p)
+				})
+				.fold(Vec::new(), |mut v, i| {
+					if !v.contains(&i) {
+						v.push(i)
+					}
+					v
+				});
+			let mut proof: Vec<Leaf> = opened
+				.iter()
+				.map(|i| Leaf {
+					receipt: honest.receipts[*i].clone(),
+					signature: honest.signatures[*i].clone(),
+					path: tree.path(honest.receipts[*i].position()).unwrap(),
+				})
+				.collect();
+			proof.sort_by_key(|l| l.receipt.position());
+			assert!(submit("edge", 0, proof.try_into().unwrap()).is_err(), "4 000× junk bytes verified");
+			run_to_block(seal_block(0));
+			assert_eq!(Claims::<Test>::get(0, account("edge")).unwrap().status, ClaimStatus::Rejected);
+		});
+	}
+
+	/// Beyond the issue's list: copies of genuine receipts in other slots (each viewer's receipt
+	/// counted twice). A copy's path does not start at its receipt's slot.
+	#[test]
+	fn copies_of_real_receipts_are_refused() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			let honest = Batch::honest("edge", content, 0, 200);
+			let mut leaves: Vec<(u32, SumNode)> = honest.receipts.iter().map(|r| (r.position(), r.leaf())).collect();
+			// The same receipt twice in its own slot does not even make a tree.
+			let dup = leaves[0];
+			assert!(SumTree::build([leaves.clone(), vec![dup]].concat()).is_err());
+			// So every receipt is copied to the slot next to its own (when free): twice the bytes.
+			let taken: Vec<u32> = leaves.iter().map(|l| l.0).collect();
+			let copies: Vec<(u32, SumNode, usize)> = honest
+				.receipts
+				.iter()
+				.enumerate()
+				.filter(|(_, r)| !taken.contains(&(r.position() ^ 1)))
+				.map(|(i, r)| (r.position() ^ 1, r.leaf(), i))
+				.collect();
+			leaves.extend(copies.iter().map(|c| (c.0, c.1)));
+			let tree = SumTree::build(leaves).unwrap();
+			run_to_block(claim_open(0));
+			let root = tree.root();
+			assert_ok!(Delivery::submit_claim(RuntimeOrigin::signed(account("edge")), 0, root.hash, root.sum, tree.len()));
+			run_to_block(proof_open(0));
+			// The edge opens whatever receipt sits where each offset falls, copies included.
+			let mut slots: Vec<u32> = drawn("edge", 0).iter().map(|o| tree.leaf_at_offset(*o).unwrap()).collect();
+			slots.dedup();
+			assert!(slots.iter().any(|p| copies.iter().any(|c| c.0 == *p)), "half the bytes are copies: 8 offsets miss them 1 time in 256");
+			let proof: Vec<Leaf> = slots
+				.iter()
+				.map(|p| {
+					let i = honest
+						.receipts
+						.iter()
+						.position(|r| r.position() == *p)
+						.or_else(|| copies.iter().find(|c| c.0 == *p).map(|c| c.2))
+						.unwrap();
+					Leaf { receipt: honest.receipts[i].clone(), signature: honest.signatures[i].clone(), path: tree.path(*p).unwrap() }
+				})
+				.collect();
+			let err = submit("edge", 0, proof.try_into().unwrap()).unwrap_err();
+			assert!(
+				err == Error::<Test>::InvalidPath.into() || err == Error::<Test>::ProofIncomplete.into(),
+				"{err:?}"
+			);
+		});
+	}
+
+	/// Attack 2: content of any size.
+	#[test]
+	fn content_sizes_are_bounded() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(
+				Delivery::register_content(
+					RuntimeOrigin::signed(account("creator")),
+					manifest_root(5),
+					u32::MAX,
+					u32::MAX,
+					u32::MAX as u64 * u32::MAX as u64,
+					false,
+					bounded(b""),
+					bounded(b""),
+				),
+				Error::<Test>::InvalidManifest
+			);
+		});
+	}
+
+	/// Attack 2: a receipt's bytes must be the exact length of its chunk range (the last chunk
+	/// is short).
+	#[test]
+	fn receipt_bytes_must_equal_its_chunk_range() {
+		new_test_ext().execute_with(|| {
+			// 10 chunks of 1 000 bytes, the last one 500 bytes long.
+			let root = manifest_root(4);
+			assert_ok!(Delivery::register_content(
+				RuntimeOrigin::signed(account("creator")),
+				root,
+				1_000,
+				10,
+				9_500,
+				false,
+				bounded(b""),
+				bounded(b""),
+			));
+			let content = prim::content_id(&account("creator"), &root);
+			register_edge("edge");
+			let mut short = receipt("edge", content, "viewer", 1, 0, 0);
+			short.chunk_count = 2;
+			short.bytes = 1; // 2 chunks claimed as 1 byte.
+			let mut last_full = receipt("edge", content, "viewer", 2, 0, 9);
+			last_full.bytes = 1_000; // the last chunk is 500 bytes.
+			let mut last_exact = receipt("edge", content, "viewer", 3, 0, 9);
+			last_exact.bytes = 500;
+			for (i, (mut r, ok)) in [(short, false), (last_full, false), (last_exact, true)].into_iter().enumerate() {
+				let epoch = i as u32;
+				r.epoch = epoch;
+				let batch = Batch::new(vec![r]);
+				run_to_block(claim_open(epoch));
+				assert_ok!(batch.claim("edge", epoch));
+				run_to_block(proof_open(epoch));
+				if ok {
+					assert_ok!(submit("edge", epoch, batch.leaves(&[0])));
+				} else {
+					assert_noop!(submit("edge", epoch, batch.leaves(&[0])), Error::<Test>::ReceiptOutOfRange);
+				}
+			}
+		});
+	}
+
+	/// Attack 2: a receipt of an epoch that ended before the content existed, or that started
+	/// after it was retired.
+	#[test]
+	fn receipts_outside_the_contents_life_are_refused() {
+		new_test_ext().execute_with(|| {
+			register_edge("edge");
+			run_to_block(claim_open(0) + 1); // epoch 1: content registered now…
+			let content = register_content(1);
+			let before = Batch::honest("edge", content, 0, 1); // …for a receipt of epoch 0.
+			assert_ok!(before.claim("edge", 0));
+			run_to_block(proof_open(0));
+			assert_noop!(submit("edge", 0, before.leaves(&[0])), Error::<Test>::ContentNotLive);
+			// Retired in epoch 1: receipts of epoch 1 still count, of epoch 2 not.
+			assert_ok!(Delivery::retire_content(RuntimeOrigin::signed(account("creator")), content));
+			let during = Batch::honest("edge", content, 1, 1);
+			run_to_block(claim_open(1));
+			assert_ok!(during.claim("edge", 1));
+			run_to_block(proof_open(1));
+			assert_ok!(submit("edge", 1, during.proof(&drawn("edge", 1))));
+			let after = Batch::honest("edge", content, 2, 1);
+			run_to_block(claim_open(2));
+			assert_ok!(after.claim("edge", 2));
+			run_to_block(proof_open(2));
+			// By now the record itself is gone: nothing could prove it any more.
+			assert!(submit("edge", 2, after.leaves(&[0])).is_err());
+		});
+	}
+
+	/// Attack 3: front-running `register_content` with other sizes.
+	#[test]
+	fn front_running_register_content_takes_nothing() {
+		new_test_ext().execute_with(|| {
+			let root = manifest_root(1);
+			assert_ok!(Delivery::register_content(
+				RuntimeOrigin::signed(account("edge2")),
+				root,
+				1,
+				1,
+				1,
+				false,
+				bounded(b""),
+				bounded(b""),
+			));
+			// The creator's own registration still goes through, as its own content.
+			let content = register_content(1);
+			let info = Contents::<Test>::get(content).unwrap();
+			assert_eq!((info.creator.clone(), info.chunk_size, info.manifest_root), (account("creator"), CHUNK, root));
+			assert_ne!(content, prim::content_id(&account("edge2"), &root));
+			// And honest receipts of it verify.
+			register_edge("edge");
+			let batch = Batch::honest("edge", content, 0, 5);
+			run_to_block(claim_open(0));
+			assert_ok!(batch.claim("edge", 0));
+			run_to_block(proof_open(0));
+			assert_ok!(submit("edge", 0, batch.proof(&drawn("edge", 0))));
+		});
+	}
+
+	/// Attack 4: one viewer signs the same nonce for its own edge and a victim, proves first.
+	#[test]
+	fn one_viewer_cannot_get_an_honest_edge_slashed() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			register_edge("edge2");
+			let victim = Batch::new(vec![receipt("edge", content, "viewer", 7, 0, 0)]);
+			let own = Batch::new(vec![receipt("edge2", content, "viewer", 7, 0, 1)]);
+			run_to_block(claim_open(0));
+			assert_ok!(victim.claim("edge", 0));
+			assert_ok!(own.claim("edge2", 0));
+			run_to_block(proof_open(0));
+			assert_ok!(submit("edge2", 0, own.leaves(&[0])));
+			assert_ok!(submit("edge", 0, victim.leaves(&[0])));
+			run_to_block(seal_block(0));
+			assert!(has_event(Event::EpochSealed { epoch: 0, verified: 2, rejected: 0 }));
+			assert_eq!(Delivery::held_bond(&account("edge")), MIN_BOND * 2);
+		});
+	}
+
+	/// Attack 5: no first-come cap. 10 000 edges claim in one epoch, half prove; sealing is
+	/// spread over blocks, `MaxSealPerBlock` claims each, and ends with every unproven claim
+	/// slashed.
+	#[test]
+	fn ten_thousand_edges_claim_prove_and_are_sealed_over_several_blocks() {
+		new_test_ext().execute_with(|| {
+			const EDGES: u32 = 10_000;
+			SealPerBlock::set(1_000);
+			let content = register_content(1);
+			let edges: Vec<AccountId> = (0..EDGES)
+				.map(|i| {
+					let mut raw = [0x55u8; 32];
+					raw[..4].copy_from_slice(&i.to_le_bytes());
+					AccountId32::new(raw)
+				})
+				.collect();
+			for who in &edges {
+				assert_ok!(<Balances as Mutate<_>>::mint_into(who, MIN_BOND * 3));
+				assert_ok!(Delivery::register_edge(
+					RuntimeOrigin::signed(who.clone()),
+					bounded(b"https://edge.example"),
+					bounded(b"eu"),
+					MIN_BOND,
+				));
+			}
+			let receipts: Vec<Receipt> =
+				edges.iter().enumerate().map(|(i, who)| receipt_of(who, content, "viewer", i as u64, 0, i as u32)).collect();
+			let signatures: Vec<MultiSignature> = receipts.iter().map(|r| sign(r, &pair("viewer"))).collect();
+			run_to_block(claim_open(0));
+			for (who, r) in edges.iter().zip(&receipts) {
+				let leaf = r.leaf();
+				let root = SumTree::build(vec![(r.position(), leaf)]).unwrap().root();
+				assert_ok!(Delivery::submit_claim(RuntimeOrigin::signed(who.clone()), 0, root.hash, root.sum, 1));
+			}
+			run_to_block(proof_open(0));
+			for (i, (who, r)) in edges.iter().zip(&receipts).enumerate().filter(|(i, _)| i % 2 == 0) {
+				let path = SumTree::build(vec![(r.position(), r.leaf())]).unwrap().path(r.position()).unwrap();
+				let proof = vec![Leaf { receipt: r.clone(), signature: signatures[i].clone(), path }];
+				assert_ok!(Delivery::submit_proof(RuntimeOrigin::signed(who.clone()), 0, proof.try_into().unwrap()));
+			}
+			// Sealing: at most 1 000 claims a block, each block's weight within its bound.
+			run_to_block(seal_block(0) - 1);
+			let per_block_bound = <() as WeightInfo>::seal_claims(0, 0)
+				.saturating_add(<() as WeightInfo>::seal_claims(1_000, 1_000));
+			let mut blocks = 0;
+			while LastSealedEpoch::<Test>::get().is_none() {
+				let next = System::block_number() + 1;
+				System::set_block_number(next);
+				let w = Delivery::on_initialize(next);
+				assert!(w.all_lte(per_block_bound), "block {next}: {w:?}");
+				Delivery::do_try_state().unwrap();
+				blocks += 1;
+				assert!(blocks <= 11, "sealing 10 000 claims took more than 11 blocks");
+			}
+			assert!(blocks >= 10, "10 000 claims at 1 000 a block take 10 blocks, took {blocks}");
+			assert!(has_event(Event::EpochSealed { epoch: 0, verified: EDGES / 2, rejected: EDGES / 2 }));
+			assert_eq!(Edges::<Test>::get(&edges[0]).unwrap().bond, MIN_BOND);
+			assert_eq!(Edges::<Test>::get(&edges[1]).unwrap().bond, MIN_BOND - MIN_BOND / 10);
+		});
+	}
+
+	/// Attack 6: a third of the validators cannot suspend an edge; more than a third can.
+	#[test]
+	fn a_third_of_the_validators_cannot_suspend_an_edge() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			let set = validators(30);
+			for v in set.iter().take(10) {
+				assert_ok!(reported("edge", content, SampleOutcome::BadChunk, v));
+			}
+			assert_eq!(Edges::<Test>::get(account("edge")).unwrap().state, EdgeState::Active);
+			assert_eq!(Delivery::held_bond(&account("edge")), MIN_BOND * 2);
+			assert_ok!(reported("edge", content, SampleOutcome::BadChunk, &set[10]));
+			assert!(matches!(Edges::<Test>::get(account("edge")).unwrap().state, EdgeState::Suspended { .. }));
+		});
+	}
+
+	/// Attack 6: one validator moves an edge's score by at most its share of the set.
+	#[test]
+	fn one_validator_moves_a_score_by_its_share_only() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			let set = validators(30);
+			// Failing the edge every epoch for 20 epochs, alone.
+			for e in 0..20u64 {
+				run_to_block(e * EPOCH + 1);
+				let before = score("edge");
+				assert_ok!(reported("edge", content, SampleOutcome::BadChunk, &set[0]));
+				assert!(before - score("edge") <= 50_000 / 30, "one of 30 moved the score by {}", before - score("edge"));
+			}
+			assert!(score("edge") >= 500_000 - 20 * (50_000 / 30));
+			assert_eq!(Edges::<Test>::get(account("edge")).unwrap().state, EdgeState::Active);
+		});
+	}
+
+	/// Attack 6: an edge that unbonds stays liable until it can withdraw.
+	#[test]
+	fn unbonding_does_not_dodge_sample_reports() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			let set = validators(3);
+			assert_ok!(reported("edge", content, SampleOutcome::BadChunk, &set[0]));
+			// About to be suspended: it unbonds…
+			assert_ok!(Delivery::unbond(RuntimeOrigin::signed(account("edge"))));
+			// …and the last report still lands, suspends and slashes.
+			assert_ok!(reported("edge", content, SampleOutcome::BadChunk, &set[1]));
+			assert!(matches!(Edges::<Test>::get(account("edge")).unwrap().state, EdgeState::Suspended { .. }));
+			assert_eq!(Delivery::held_bond(&account("edge")), MIN_BOND * 2 - MIN_BOND * 2 / 10);
+			// To leave now it must unbond again: the whole period, liable throughout.
+			run_to_block(1 + UNBONDING);
+			assert_noop!(Delivery::withdraw_unbonded(RuntimeOrigin::signed(account("edge"))), Error::<Test>::NotUnbonding);
+		});
+	}
+
+	/// Attack 7: a receipt signature that is valid on any chain (no genesis hash), or that was
+	/// made for another chain.
+	#[test]
+	fn a_receipt_signature_not_bound_to_this_chain_is_refused() {
+		new_test_ext().execute_with(|| {
+			let (_content, batch) = claimed("edge", 1);
+			let r = batch.receipts[0].clone();
+			let mut anywhere = b"vidchain/receipt/v1".to_vec();
+			r.encode_to(&mut anywhere);
+			let other_chain = r.signing_payload(&H256::repeat_byte(0x42));
+			for payload in [anywhere, other_chain, r.encode()] {
+				let mut proof = batch.leaves(&[0]);
+				proof[0].signature = MultiSignature::Sr25519(pair("viewer").sign(&payload));
+				assert_noop!(submit("edge", 0, proof), Error::<Test>::BadReceiptSignature);
+			}
+			assert_ok!(submit("edge", 0, batch.leaves(&[0])));
+		});
+	}
+
+	/// Attack 7: a report signed as raw SCALE, or for another chain.
+	#[test]
+	fn a_report_signed_over_raw_scale_or_for_another_chain_is_refused() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			let set = validators(3);
+			let (p, key) = &set[0];
+			let r = report("edge", content, SampleOutcome::Served, key);
+			for payload in [r.encode(), r.signing_payload(&H256::repeat_byte(0x42))] {
+				let s = ocw_crypto::Signature::from(p.sign(&payload));
+				assert_eq!(authorize(&r, &s), Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof)));
+				assert_noop!(dispatch_report(&r, &s), Error::<Test>::BadReportSignature);
+			}
+		});
+	}
+
+	/// Attack 8: endpoints the validators would fetch from inside their own networks.
+	#[test]
+	fn private_endpoints_are_refused_unless_the_genesis_allows_them() {
+		new_test_ext().execute_with(|| {
+			let reg = |url: &str| {
+				Delivery::register_edge(RuntimeOrigin::signed(account("edge")), bounded(url.as_bytes()), bounded(b"eu"), MIN_BOND)
+			};
+			for url in [
+				"http://127.0.0.1:8080",
+				"http://localhost/",
+				"http://LOCALHOST.:80",
+				"http://edge.localhost",
+				"http://printer.local",
+				"http://metadata.internal",
+				"http://intranet",
+				"https://10.0.0.1",
+				"http://192.168.1.1",
+				"http://172.16.0.1",
+				"http://172.31.255.255",
+				"http://100.64.0.1",
+				"http://169.254.169.254/latest",
+				"http://0.0.0.0",
+				"http://2130706433",
+				"http://0x7f.0.0.1",
+				"http://0177.0.0.1",
+				"http://127.1",
+				"http://[::1]:80",
+				"http://[::]",
+				"http://[fe80::1]",
+				"http://[fd00::1]/x",
+				"http://[::ffff:7f00:1]",
+				"http://224.0.0.1",
+			] {
+				assert_noop!(reg(url), Error::<Test>::LocalEndpoint);
+			}
+			// User info would send the fetch elsewhere than it looks.
+			assert_noop!(reg("http://edge.example@10.0.0.1/"), Error::<Test>::InvalidEndpoint);
+			for public in ["edge.example", "8.8.8.8", "[2001:db8::1]", "172.32.0.1", "cdn.example."] {
+				assert!(!is_local_host(public.as_bytes()), "{public}");
+			}
+			assert_ok!(reg("http://[2001:db8::1]:80"));
+			assert_ok!(Delivery::update_edge(RuntimeOrigin::signed(account("edge")), bounded(b"http://8.8.8.8"), bounded(b"eu")));
+			// A development network allows loopback at genesis.
+			AllowLocalEndpoints::<Test>::put(true);
+			assert_ok!(Delivery::update_edge(RuntimeOrigin::signed(account("edge")), bounded(b"http://127.0.0.1:8080"), bounded(b"eu")));
+		});
+	}
+
+	/// Attack 10: sample records are gone once their epoch is over.
+	#[test]
+	fn sample_records_go_once_their_epoch_is_over() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			let set = validators(4);
+			assert_ok!(reported("edge", content, SampleOutcome::BadChunk, &set[0]));
+			assert_eq!(SampleReports::<Test>::iter_prefix((0,)).count(), 1);
+			run_to_block(EPOCH + 1);
+			assert_eq!(SampleReports::<Test>::iter_prefix((0,)).count(), 0);
+			assert_eq!(SampleFailures::<Test>::iter_prefix(0).count(), 0);
+			assert_eq!(Pruning::<Test>::get().samples, 1);
+		});
+	}
+
+	/// Attack 10: retired content goes once no receipt of it can be proven.
+	#[test]
+	fn retired_content_goes_once_nothing_can_prove_it() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			assert_ok!(Delivery::retire_content(RuntimeOrigin::signed(account("creator")), content));
+			run_to_block(seal_block(0) - 1);
+			assert!(Contents::<Test>::get(content).is_some(), "epoch 0 receipts are still provable");
+			run_to_block(seal_block(0) + 1);
+			assert!(Contents::<Test>::get(content).is_none());
+			assert_eq!(RetiredContents::<Test>::iter().count(), 0);
+		});
+	}
+
+	/// Attack 10: pruning stays within the weight `on_idle` is given, spreading over blocks.
+	/// Each block is committed to the backend, as on a real chain (`clear_prefix` limits count
+	/// backend keys).
+	#[test]
+	fn pruning_with_a_small_budget_spreads_over_blocks() {
+		let mut ext = new_test_ext();
+		ext.execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			let set = validators(40);
+			for v in set.iter().take(12) {
+				assert_ok!(reported("edge", content, SampleOutcome::Served, v));
+			}
+			assert_eq!(SampleReports::<Test>::iter_prefix((0,)).count(), 12);
+			run_to_block_with_idle(EPOCH + 1, Weight::zero());
+		});
+		ext.commit_all().unwrap();
+		let db = <Test as frame_system::Config>::DbWeight::get();
+		// Room for the cursors and four items a block.
+		let budget = db.reads_writes(3, 1).saturating_add(db.reads_writes(4, 4));
+		let mut blocks = 0;
+		loop {
+			let left = ext.execute_with(|| {
+				let before = SampleReports::<Test>::iter_prefix((0,)).count();
+				if before == 0 {
+					return 0;
+				}
+				let used = Delivery::on_idle(System::block_number(), budget);
+				assert!(used.all_lte(budget), "{used:?} over {budget:?}");
+				let after = SampleReports::<Test>::iter_prefix((0,)).count();
+				assert!(after < before, "progress every block");
+				after
+			});
+			ext.commit_all().unwrap();
+			if left == 0 {
+				break;
+			}
+			blocks += 1;
+		}
+		assert!(blocks >= 2, "12 reports at 4 a block take several blocks, took {blocks}");
+		// The next block finds the epoch empty and moves the cursor on.
+		ext.execute_with(|| {
+			Delivery::on_idle(System::block_number(), budget);
+			assert_eq!(Pruning::<Test>::get().samples, 1);
+		});
+	}
 }

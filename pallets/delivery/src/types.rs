@@ -5,7 +5,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::*, traits::fungible::Inspect};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::RuntimeAppPublic;
-use vidchain_primitives::delivery::{ContentId, EpochIndex, ProofLeaf, SampleOutcome};
+use vidchain_primitives::delivery::{EpochIndex, ProofLeaf, SampleReport};
 
 /// A balance of the bonding currency (VID).
 pub type BalanceOf<T> =
@@ -25,6 +25,8 @@ pub const MAX_SCORE: u32 = 1_000_000;
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug)]
 #[scale_info(skip_type_params(T))]
 pub struct ContentInfo<T: Config> {
+	/// The Merkle root over its chunk hashes (what viewers check chunks against).
+	pub manifest_root: sp_core::H256,
 	/// Who registered it (and earns the creator's share of its delivery).
 	pub creator: T::AccountId,
 	/// Bytes per chunk (the last chunk may be shorter).
@@ -54,12 +56,15 @@ pub struct ContentInfo<T: Config> {
 pub enum EdgeState<BlockNumber> {
 	/// Serving, sampled, and allowed to claim.
 	Active,
-	/// Failed `MaxFailures` samples in `epoch`: no longer sampled, may not claim; may unbond.
+	/// More than a third of the validators reported failed samples in `epoch`: no longer
+	/// sampled, may not claim; may `resume` from block `until` on (bond topped up) or unbond.
 	Suspended {
 		/// The epoch it was suspended in.
 		epoch: EpochIndex,
+		/// First block at which `resume` succeeds.
+		until: BlockNumber,
 	},
-	/// Leaving: the bond can be withdrawn from block `until` on.
+	/// Leaving: still sampled and slashable; the bond can be withdrawn from block `until` on.
 	Unbonding {
 		/// First block at which `withdraw_unbonded` succeeds.
 		until: BlockNumber,
@@ -115,26 +120,6 @@ pub struct Claim<T: Config> {
 	pub status: ClaimStatus,
 }
 
-/// What a validator's off-chain worker reports about one chunk of one edge; signed with its
-/// `vocw` key.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
-pub struct SampleReport<AccountId, AuthorityId> {
-	/// The sampled edge.
-	pub edge: AccountId,
-	/// The content the chunk belongs to.
-	pub content: ContentId,
-	/// The chunk's index in the content.
-	pub chunk_index: u32,
-	/// What happened.
-	pub outcome: SampleOutcome,
-	/// How long the edge took to serve it, in milliseconds.
-	pub latency_ms: u32,
-	/// The epoch the sample was taken in (a report is only valid in that epoch).
-	pub epoch: EpochIndex,
-	/// The reporting validator's off-chain-worker key.
-	pub validator: AuthorityId,
-}
-
 /// A sample report of this runtime.
 pub type SampleReportOf<T> =
 	SampleReport<<T as frame_system::Config>::AccountId, <T as Config>::AuthorityId>;
@@ -144,17 +129,81 @@ pub type SampleReportOf<T> =
 	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
 )]
 pub enum SlashReason {
-	/// `MaxFailures` failed samples in one epoch.
+	/// More than a third of the validators reported failed samples in one epoch.
 	FailedSamples,
 	/// A claim without a valid proof at the end of its proof window.
 	UnprovenClaim,
 }
 
-/// The bound of `submit_proof`'s leaves: `SamplesPerClaim + 1` (the sampled leaves plus the last
-/// leaf, which pins the tree's shape).
-pub struct MaxProofLeaves<T>(core::marker::PhantomData<T>);
-impl<T: Config> Get<u32> for MaxProofLeaves<T> {
-	fn get() -> u32 {
-		T::SamplesPerClaim::get().saturating_add(1)
+/// The chunking of a content, as `register_content` takes it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ContentSizes {
+	/// Bytes per chunk (the last chunk may be shorter).
+	pub chunk_size: u32,
+	/// Number of chunks.
+	pub chunk_count: u32,
+	/// Total size in bytes.
+	pub total_bytes: u64,
+}
+
+/// The epoch schedule of a network: fixed at genesis.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
+)]
+pub struct EpochSchedule<BlockNumber> {
+	/// Blocks per epoch.
+	pub epoch_length: BlockNumber,
+	/// Blocks after an epoch's end during which its claims are accepted.
+	pub claim_window: BlockNumber,
+	/// Blocks, after the seed block, during which its proofs are accepted.
+	pub proof_window: BlockNumber,
+}
+
+/// The schedule of a network whose genesis sets none: the `Config` constants.
+pub struct DefaultSchedule<T>(core::marker::PhantomData<T>);
+impl<T: Config> Get<EpochSchedule<BlockNumberFor<T>>> for DefaultSchedule<T> {
+	fn get() -> EpochSchedule<BlockNumberFor<T>> {
+		EpochSchedule {
+			epoch_length: T::EpochLength::get(),
+			claim_window: T::ClaimWindow::get(),
+			proof_window: T::ProofWindow::get(),
+		}
 	}
+}
+
+/// How far sealing has come: the next epoch to seal and, while one is being sealed over several
+/// blocks, the last claim key done and the tallies so far.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug, Default,
+)]
+pub struct SealCursor {
+	/// The next epoch to seal.
+	pub epoch: EpochIndex,
+	/// The raw storage key of the last claim sealed in `epoch` (`None`: start from the first).
+	pub last_key: Option<BoundedVec<u8, ConstU32<256>>>,
+	/// Claims of `epoch` found verified so far.
+	pub verified: u32,
+	/// Claims of `epoch` rejected so far.
+	pub rejected: u32,
+}
+
+/// The oldest epoch of each kind of per-epoch record still in storage.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug, Default,
+)]
+pub struct PruneCursor {
+	/// Sample reports and failures (needed only during their epoch).
+	pub samples: EpochIndex,
+	/// Retired contents (needed until their retirement epoch is sealed).
+	pub retired: EpochIndex,
+	/// Claims (kept `HistoryDepth` sealed epochs).
+	pub claims: EpochIndex,
+}
+
+/// The current validator set, as pallet-delivery sees it.
+pub trait ValidatorSet<AuthorityId> {
+	/// Whether `key` is a current validator's off-chain-worker key.
+	fn is_validator(key: &AuthorityId) -> bool;
+	/// How many validators there are now.
+	fn validator_count() -> u32;
 }

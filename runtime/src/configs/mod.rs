@@ -5,12 +5,11 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{
-		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Contains,
-		VariantCountOf,
+		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf,
 	},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
+		ConstantMultiplier, Weight,
 	},
 };
 use frame_system::{
@@ -18,11 +17,11 @@ use frame_system::{
 	EnsureRoot, EnsureSigned,
 };
 use pallet_nfts::PalletFeatures;
-use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
-	traits::{One, Verify},
-	Perbill,
+	traits::{Bounded, One, Verify},
+	FixedPointNumber, Perbill, Perquintill,
 };
 use sp_version::RuntimeVersion;
 
@@ -30,7 +29,7 @@ use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	Signature, System, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MILLI_VID, MINUTES,
-	SLOT_DURATION, VERSION, VID,
+	MICRO_VID, SLOT_DURATION, VERSION, VID,
 };
 
 /// 75% of a block's weight and length is for normal transactions; the rest for operational ones.
@@ -115,18 +114,36 @@ impl pallet_balances::Config for Runtime {
 }
 
 parameter_types! {
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// 100 base units of VID per picosecond of weight: a millisecond of block time costs 0.1 VID,
+	/// the whole normal class of a block (1.5 s) 150 VID.
+	pub const WeightFee: Balance = 100;
+	/// 10 µVID per byte: the whole normal class of a block (3.75 MiB) costs 39 VID.
+	pub const TransactionByteFee: Balance = 10 * MICRO_VID;
+	/// The fee multiplier rises while blocks are more than a quarter full…
+	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+	/// …by up to about 2.3× per hour of full blocks (the value Polkadot uses)…
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(75, 1_000_000);
+	/// …and falls back towards 1 when they are emptier, never below it.
+	pub MinimumMultiplier: Multiplier = Multiplier::one();
+	pub MaximumMultiplier: Multiplier = Bounded::max_value();
 }
 
+/// What a transaction costs: its weight and its length, each priced so that filling a block
+/// costs real VID (about 190 VID for a block full of junk at the neutral multiplier), times the
+/// congestion multiplier of `TargetedFeeAdjustment`.
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
-	/// One base unit of VID per unit of ref-time weight (1 ps): a balance transfer costs about
-	/// 0.0002 VID.
-	type WeightToFee = IdentityFee<Balance>;
-	type LengthToFee = IdentityFee<Balance>;
-	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type WeightToFee = ConstantMultiplier<Balance, WeightFee>;
+	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+	type FeeMultiplierUpdate = TargetedFeeAdjustment<
+		Self,
+		TargetBlockFullness,
+		AdjustmentVariable,
+		MinimumMultiplier,
+		MaximumMultiplier,
+	>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
@@ -186,25 +203,32 @@ parameter_types! {
 	pub const DeliveryEpochLength: BlockNumber = 10 * MINUTES;
 	/// Claims for an epoch are accepted in the first 2 minutes after it ends…
 	pub const DeliveryClaimWindow: BlockNumber = 2 * MINUTES;
-	/// …and proofs in the 2 minutes after the claim window's seed block.
-	pub const DeliveryProofWindow: BlockNumber = 2 * MINUTES;
+	/// …and proofs in the 5 minutes after the claim window's seed block (10 000 edges' proofs
+	/// fit in half of each block's length; see BENCHMARKS.md).
+	pub const DeliveryProofWindow: BlockNumber = 5 * MINUTES;
 	/// A week from `unbond` to `withdraw_unbonded`.
 	pub const DeliveryUnbondingPeriod: BlockNumber = 7 * DAYS;
 	pub const MinEdgeBond: Balance = 1_000 * VID;
 	pub const ContentDeposit: Balance = VID;
 	pub const DeliverySlashFraction: Perbill = Perbill::from_percent(10);
+	/// A suspended edge may resume a day after its suspension.
+	pub const DeliverySuspensionPeriod: BlockNumber = DAYS;
 }
 
 /// A sample report is accepted from a key that is a current Aura authority: validators run
-/// their off-chain worker with their Aura keypair, inserted under the `vocw` key type.
+/// their off-chain worker with their Aura keypair, inserted under the `vocw` key type. The
+/// suspension threshold is a fraction of this set.
 pub struct AuraValidators;
-impl Contains<vidchain_primitives::ocw_crypto::Public> for AuraValidators {
-	fn contains(key: &vidchain_primitives::ocw_crypto::Public) -> bool {
+impl pallet_delivery::ValidatorSet<vidchain_primitives::ocw_crypto::Public> for AuraValidators {
+	fn is_validator(key: &vidchain_primitives::ocw_crypto::Public) -> bool {
 		let raw: &[u8] = key.as_ref();
 		pallet_aura::Authorities::<Runtime>::get().iter().any(|a| {
 			let a: &[u8] = a.as_ref();
 			a == raw
 		})
+	}
+	fn validator_count() -> u32 {
+		pallet_aura::Authorities::<Runtime>::decode_len().unwrap_or(0) as u32
 	}
 }
 
@@ -232,12 +256,17 @@ impl pallet_delivery::Config for Runtime {
 	type ClaimWindow = DeliveryClaimWindow;
 	type ProofWindow = DeliveryProofWindow;
 	type UnbondingPeriod = DeliveryUnbondingPeriod;
+	type SuspensionPeriod = DeliverySuspensionPeriod;
 	type MinEdgeBond = MinEdgeBond;
 	type ContentDeposit = ContentDeposit;
 	type SlashFraction = DeliverySlashFraction;
 	type SamplesPerClaim = ConstU32<16>;
-	type MaxFailures = ConstU32<5>;
-	type MaxClaimsPerEpoch = ConstU32<512>;
+	/// 16 MiB chunks (an HLS segment of a few seconds of 4K video fits).
+	type MaxChunkSize = ConstU32<{ 16 * 1024 * 1024 }>;
+	/// 2^20 chunks: with 16 MiB chunks, 16 TiB per content.
+	type MaxChunks = ConstU32<{ 1 << 20 }>;
+	/// 500 claims sealed per block: 10 000 claims in 20 blocks (2 minutes).
+	type MaxSealPerBlock = ConstU32<500>;
 	/// A week of 10-minute epochs.
 	type HistoryDepth = ConstU32<1008>;
 	type MaxEndpointLen = ConstU32<256>;
@@ -245,8 +274,10 @@ impl pallet_delivery::Config for Runtime {
 	type MaxTitleLen = ConstU32<128>;
 	type MaxUriLen = ConstU32<256>;
 	type InitialScore = ConstU32<500_000>;
-	type ScoreOnSampleSuccess = ConstU32<1_000>;
-	type ScoreOnSampleFailure = ConstU32<20_000>;
+	/// A full validator set reporting success moves the score up by 1%…
+	type ScoreOnSampleSuccess = ConstU32<10_000>;
+	/// …and reporting failures down by 5%; one validator of `n` moves it by a 1/n share.
+	type ScoreOnSampleFailure = ConstU32<50_000>;
 	type ScoreOnClaimVerified = ConstU32<5_000>;
 	type WeightInfo = pallet_delivery::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

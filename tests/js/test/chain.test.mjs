@@ -2,7 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { blake2AsHex, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { compactToU8a, hexToU8a, u8aConcat } from '@polkadot/util';
 import { signAndWait, startDevNode } from '../lib/node-harness.mjs';
 
 let node;
@@ -74,7 +75,9 @@ test('a creator registers content from polkadot.js with no custom types', async 
   const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
   assert.equal(api.consts.delivery.minEdgeBond.toBigInt(), 1000n * 10n ** 12n);
   assert.equal(api.consts.delivery.samplesPerClaim.toNumber(), 16);
-  assert.ok(api.errors.delivery.EndpointTooLong, 'typed errors are in the metadata');
+  assert.ok(api.errors.delivery.LocalEndpoint, 'typed errors are in the metadata');
+  const schedule = await api.query.delivery.schedule();
+  assert.equal(schedule.epochLength.toNumber(), 10, 'the development preset runs 10-block epochs');
   const root = '0x' + 'ab'.repeat(32);
   const { events } = await signAndWait(
     api.tx.delivery.registerContent(root, 1048576, 10, 10n * 1048576n, true, 'Clip source', 'https://cdn.example/m'),
@@ -84,9 +87,15 @@ test('a creator registers content from polkadot.js with no custom types', async 
   );
   const registered = events.find(({ event }) => api.events.delivery.ContentRegistered.is(event));
   assert.ok(registered, 'Delivery.ContentRegistered event');
-  assert.equal(registered.event.data.content.toHex(), root);
+  assert.equal(registered.event.data.manifestRoot.toHex(), root);
   assert.equal(registered.event.data.exclusive.isTrue, true);
-  const content = (await api.query.delivery.contents(root)).unwrap();
+  // The content id binds the creator: blake2_256(SCALE(("vidchain/content/v1", creator, root))).
+  const tag = new TextEncoder().encode('vidchain/content/v1');
+  const expectedId = blake2AsHex(u8aConcat(compactToU8a(tag.length), tag, decodeAddress(alice.address), hexToU8a(root)), 256);
+  const id = registered.event.data.content.toHex();
+  assert.equal(id, expectedId);
+  const content = (await api.query.delivery.contents(id)).unwrap();
+  assert.equal(content.manifestRoot.toHex(), root);
   assert.equal(content.creator.toString(), alice.address);
   assert.equal(content.title.toUtf8(), 'Clip source');
   assert.equal(content.chunkCount.toNumber(), 10);

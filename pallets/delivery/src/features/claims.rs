@@ -1,9 +1,13 @@
-//! Claims and their sampled proofs.
+//! Claims and their byte-weighted, sampled proofs.
 
 use crate::*;
 use frame_support::pallet_prelude::*;
 use sp_runtime::traits::Verify;
-use vidchain_primitives::{sampling, sum_tree};
+use vidchain_primitives::{
+	delivery::chunk_range_bytes,
+	sampling::{self, DrawError},
+	sum_tree::SumNode,
+};
 
 impl<T: Config> Pallet<T> {
 	/// Record `who`'s claim for `epoch`.
@@ -15,15 +19,17 @@ impl<T: Config> Pallet<T> {
 		receipt_count: u32,
 	) -> DispatchResult {
 		let mut edge = Edges::<T>::get(&who).ok_or(Error::<T>::NotAnEdge)?;
-		ensure!(edge.state == EdgeState::Active, Error::<T>::EdgeNotActive);
+		ensure!(!matches!(edge.state, EdgeState::Suspended { .. }), Error::<T>::EdgeNotActive);
 		ensure!(epoch < Self::current_epoch(), Error::<T>::EpochNotEnded);
 		let now = frame_system::Pallet::<T>::block_number();
 		let (open, close) = Self::claim_window(epoch);
 		ensure!(open <= now && now < close, Error::<T>::ClaimWindowClosed);
 		ensure!(receipt_count > 0 && total_bytes > 0, Error::<T>::EmptyClaim);
+		ensure!(
+			total_bytes as u128 <= receipt_count as u128 * Self::max_receipt_bytes(),
+			Error::<T>::ClaimTooLarge
+		);
 		ensure!(!Claims::<T>::contains_key(epoch, &who), Error::<T>::ClaimExists);
-		EpochClaims::<T>::try_mutate(epoch, |edges| edges.try_push(who.clone()))
-			.map_err(|_| Error::<T>::TooManyClaims)?;
 
 		Claims::<T>::insert(
 			epoch,
@@ -42,30 +48,35 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The leaf indices `edge` must prove for its claim in `epoch`, once the seed block is known
-	/// (`None` before that, or without a claim).
-	pub fn sampled_leaves(edge: &T::AccountId, epoch: EpochIndex) -> Option<alloc::vec::Vec<u32>> {
-		let claim = Claims::<T>::get(epoch, edge)?;
-		Self::draw(edge, epoch, claim.receipt_count)
+	/// The largest receipt any content can have: `MaxChunkSize × MaxChunks` bytes.
+	pub(crate) fn max_receipt_bytes() -> u128 {
+		T::MaxChunkSize::get() as u128 * T::MaxChunks::get() as u128
 	}
 
-	/// The draw for a claim of `receipt_count` leaves by `edge` in `epoch` (`None` until the
-	/// seed block exists).
-	fn draw(edge: &T::AccountId, epoch: EpochIndex, receipt_count: u32) -> Option<alloc::vec::Vec<u32>> {
+	/// The byte offsets `edge` must prove for its claim in `epoch`, sorted, once the seed block
+	/// is known (`None` before that, or without a claim).
+	pub fn drawn_offsets(edge: &T::AccountId, epoch: EpochIndex) -> Option<alloc::vec::Vec<u64>> {
+		let claim = Claims::<T>::get(epoch, edge)?;
+		Self::draw(edge, epoch, claim.total_bytes)
+	}
+
+	/// The draw for a claim of `total_bytes` by `edge` in `epoch` (`None` until the seed block
+	/// exists).
+	fn draw(edge: &T::AccountId, epoch: EpochIndex, total_bytes: u64) -> Option<alloc::vec::Vec<u64>> {
 		let seed_block = Self::seed_block(epoch);
 		if frame_system::Pallet::<T>::block_number() <= seed_block {
 			return None;
 		}
 		let seed_hash = frame_system::Pallet::<T>::block_hash(seed_block);
 		let seed = sampling::claim_seed(&seed_hash, edge, epoch);
-		Some(sampling::sample_indices(&seed, receipt_count, Self::samples_per_claim()))
+		Some(sampling::draw_offsets(&seed, total_bytes, T::SamplesPerClaim::get()))
 	}
 
 	/// Check `who`'s proof for `epoch`; on success mark the claim verified.
 	pub(crate) fn do_submit_proof(
 		who: T::AccountId,
 		epoch: EpochIndex,
-		leaves: BoundedVec<ProofLeafOf<T>, MaxProofLeaves<T>>,
+		leaves: BoundedVec<ProofLeafOf<T>, T::SamplesPerClaim>,
 	) -> DispatchResult {
 		let mut claim = Claims::<T>::get(epoch, &who).ok_or(Error::<T>::NoClaim)?;
 		ensure!(claim.status == ClaimStatus::Pending, Error::<T>::ClaimNotPending);
@@ -73,57 +84,48 @@ impl<T: Config> Pallet<T> {
 		let (open, close) = Self::proof_window(epoch);
 		ensure!(now >= open, Error::<T>::ProofWindowNotOpen);
 		ensure!(now < close, Error::<T>::ProofWindowClosed);
+		let offsets = Self::draw(&who, epoch, claim.total_bytes).ok_or(Error::<T>::ProofWindowNotOpen)?;
 
-		let drawn = Self::draw(&who, epoch, claim.receipt_count).ok_or(Error::<T>::ProofWindowNotOpen)?;
-		ensure!(leaves.iter().all(|l| drawn.contains(&l.index)), Error::<T>::LeafNotSampled);
-		ensure!(
-			leaves.len() == drawn.len() && leaves.iter().zip(drawn.iter()).all(|(l, i)| l.index == *i),
-			Error::<T>::ProofIncomplete
-		);
+		// 1. The tree: every leaf at its receipt's slot, on a path to the claimed root, and
+		//    together holding exactly the drawn offsets.
+		let root = SumNode { hash: claim.root, sum: claim.total_bytes };
+		sampling::check_cover(
+			&root,
+			&offsets,
+			leaves.iter().map(|l| (l.receipt.position(), l.receipt.leaf(), &l.path)),
+		)
+		.map_err(|e| match e {
+			DrawError::InvalidPath => Error::<T>::InvalidPath,
+			DrawError::LeafNotDrawn => Error::<T>::LeafNotDrawn,
+			DrawError::Unordered | DrawError::OffsetNotCovered => Error::<T>::ProofIncomplete,
+		})?;
 
-		let root = sum_tree::SumNode { hash: claim.root, sum: claim.total_bytes };
-		let mut seen: alloc::vec::Vec<(T::AccountId, u64)> = alloc::vec::Vec::with_capacity(leaves.len());
-		let mut content_cache: Option<(ContentId, u32, u32)> = None;
+		// 2. Each receipt: this edge and epoch, a content live then, an exact chunk range, and
+		//    its viewer's signature for this chain.
+		let genesis = Self::genesis_hash();
+		let mut content_cache: Option<(ContentId, ContentInfo<T>)> = None;
 		for leaf in leaves.iter() {
 			let r = &leaf.receipt;
 			ensure!(r.edge == who && r.epoch == epoch, Error::<T>::ReceiptMismatch);
-
-			let (chunk_size, chunk_count) = match content_cache {
-				Some((id, size, count)) if id == r.content => (size, count),
+			let content = match &content_cache {
+				Some((id, info)) if *id == r.content => info,
 				_ => {
-					let c = Contents::<T>::get(r.content).ok_or(Error::<T>::UnknownContent)?;
-					content_cache = Some((r.content, c.chunk_size, c.chunk_count));
-					(c.chunk_size, c.chunk_count)
+					let info = Contents::<T>::get(r.content).ok_or(Error::<T>::UnknownContent)?;
+					&content_cache.insert((r.content, info)).1
 				},
 			};
-			let range_ok = r.chunk_count > 0 &&
-				r.bytes > 0 &&
-				r.first_chunk.checked_add(r.chunk_count).is_some_and(|end| end <= chunk_count) &&
-				r.bytes <= r.chunk_count as u64 * chunk_size as u64;
-			ensure!(range_ok, Error::<T>::ReceiptOutOfRange);
-
+			ensure!(Self::content_live_in(content, epoch), Error::<T>::ContentNotLive);
 			ensure!(
-				leaf.signature.verify(&r.signing_payload()[..], &r.viewer),
+				chunk_range_bytes(content.chunk_size, content.total_bytes, r.first_chunk, r.chunk_count) ==
+					Some(r.bytes),
+				Error::<T>::ReceiptOutOfRange
+			);
+			ensure!(
+				leaf.signature.verify(&r.signing_payload(&genesis)[..], &r.viewer),
 				Error::<T>::BadReceiptSignature
 			);
-
-			let key = (r.viewer.clone(), r.session_nonce);
-			ensure!(!seen.contains(&key), Error::<T>::DuplicateReceipt);
-			ensure!(
-				!CountedReceipts::<T>::contains_key(epoch, &key),
-				Error::<T>::ReceiptAlreadyCounted
-			);
-			seen.push(key);
-
-			ensure!(
-				sum_tree::verify(&root, claim.receipt_count, leaf.index, r.leaf(), &leaf.path),
-				Error::<T>::InvalidPath
-			);
 		}
 
-		for key in seen {
-			CountedReceipts::<T>::insert(epoch, key, ());
-		}
 		claim.status = ClaimStatus::Verified;
 		let bytes = claim.total_bytes;
 		Claims::<T>::insert(epoch, &who, claim);
@@ -135,21 +137,5 @@ impl<T: Config> Pallet<T> {
 		});
 		Self::deposit_event(Event::ClaimVerified { edge: who, epoch, bytes });
 		Ok(())
-	}
-
-	/// Leaves drawn per claim (the last leaf comes in addition).
-	#[cfg(not(feature = "runtime-benchmarks"))]
-	pub(crate) fn samples_per_claim() -> u32 {
-		T::SamplesPerClaim::get()
-	}
-
-	/// Leaves drawn per claim. Benchmark builds only (never shipped) can lower it through a raw
-	/// storage key, so that proof verification is measured for every number of leaves up to
-	/// `SamplesPerClaim + 1` independently of the tree's depth.
-	#[cfg(feature = "runtime-benchmarks")]
-	pub(crate) fn samples_per_claim() -> u32 {
-		frame_support::storage::unhashed::get::<u32>(crate::benchmarking::SAMPLES_OVERRIDE_KEY)
-			.unwrap_or_else(T::SamplesPerClaim::get)
-			.min(T::SamplesPerClaim::get())
 	}
 }

@@ -1,17 +1,33 @@
-//! Epoch arithmetic, sealing, and pruning of old per-epoch records.
+//! Epoch arithmetic, sealing (spread over blocks), and pruning of records nothing reads any more.
 
 use crate::*;
 use frame_support::{pallet_prelude::*, weights::WeightMeter};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
-	traits::{One, Saturating, UniqueSaturatedInto, Zero},
+	traits::{One, Saturating, Zero},
 	SaturatedConversion,
 };
 
 impl<T: Config> Pallet<T> {
+	/// The network's epoch schedule.
+	pub fn schedule() -> EpochSchedule<BlockNumberFor<T>> {
+		Schedule::<T>::get()
+	}
+
+	/// Whether `s` is a schedule the pallet can run: positive windows, a claim window shorter
+	/// than an epoch, and a proof window that closes while the seed block's hash is still known.
+	pub(crate) fn schedule_is_valid(s: &EpochSchedule<BlockNumberFor<T>>) -> bool {
+		let hashes_kept = <<T as frame_system::Config>::BlockHashCount as Get<BlockNumberFor<T>>>::get();
+		!s.epoch_length.is_zero() &&
+			!s.claim_window.is_zero() &&
+			!s.proof_window.is_zero() &&
+			s.claim_window < s.epoch_length &&
+			s.proof_window.saturating_add(2u32.into()) < hashes_kept
+	}
+
 	/// The epoch block `n` belongs to.
 	pub fn epoch_of(n: BlockNumberFor<T>) -> EpochIndex {
-		(n / T::EpochLength::get()).saturated_into()
+		(n / Self::schedule().epoch_length).saturated_into()
 	}
 
 	/// The current epoch.
@@ -21,13 +37,13 @@ impl<T: Config> Pallet<T> {
 
 	/// First block of `epoch`.
 	pub fn epoch_start(epoch: EpochIndex) -> BlockNumberFor<T> {
-		BlockNumberFor::<T>::from(epoch).saturating_mul(T::EpochLength::get())
+		BlockNumberFor::<T>::from(epoch).saturating_mul(Self::schedule().epoch_length)
 	}
 
-	/// Blocks in which claims for `epoch` are accepted: `[end, end + ClaimWindow)`.
+	/// Blocks in which claims for `epoch` are accepted: `[end, end + claim window)`.
 	pub fn claim_window(epoch: EpochIndex) -> (BlockNumberFor<T>, BlockNumberFor<T>) {
 		let end = Self::epoch_start(epoch.saturating_add(1));
-		(end, end.saturating_add(T::ClaimWindow::get()))
+		(end, end.saturating_add(Self::schedule().claim_window))
 	}
 
 	/// The block whose hash seeds the draw of `epoch`'s claims: the first block after the claim
@@ -36,27 +52,11 @@ impl<T: Config> Pallet<T> {
 		Self::claim_window(epoch).1
 	}
 
-	/// Blocks in which proofs for `epoch` are accepted: `[seed + 1, seed + 1 + ProofWindow)`.
+	/// Blocks in which proofs for `epoch` are accepted: `[seed + 1, seed + 1 + proof window)`.
+	/// Sealing starts at the block the window closes.
 	pub fn proof_window(epoch: EpochIndex) -> (BlockNumberFor<T>, BlockNumberFor<T>) {
 		let open = Self::seed_block(epoch).saturating_add(One::one());
-		(open, open.saturating_add(T::ProofWindow::get()))
-	}
-
-	/// The epoch sealed in block `n`, if any: the one whose proof window ends at `n`.
-	pub(crate) fn epoch_sealed_at(n: BlockNumberFor<T>) -> Option<EpochIndex> {
-		let offset = T::ClaimWindow::get()
-			.saturating_add(One::one())
-			.saturating_add(T::ProofWindow::get());
-		if n < offset {
-			return None;
-		}
-		let end = n - offset; // = (epoch + 1) × EpochLength
-		let len = T::EpochLength::get();
-		if end.is_zero() || !(end % len).is_zero() {
-			return None;
-		}
-		let next: EpochIndex = (end / len).unique_saturated_into();
-		next.checked_sub(1)
+		(open, open.saturating_add(Self::schedule().proof_window))
 	}
 
 	/// Blocks until the current epoch ends (the longevity of a sample report).
@@ -66,80 +66,155 @@ impl<T: Config> Pallet<T> {
 		end.saturating_sub(now).saturated_into::<u64>().max(1)
 	}
 
-	/// Seal `epoch`: reject (and slash) every claim still pending, then mark it sealed.
-	pub(crate) fn seal_epoch(epoch: EpochIndex) -> Weight {
-		let edges = EpochClaims::<T>::get(epoch);
-		let (mut verified, mut rejected) = (0u32, 0u32);
-		for who in edges.iter() {
-			let Some(mut claim) = Claims::<T>::get(epoch, who) else { continue };
-			match claim.status {
-				ClaimStatus::Verified => verified += 1,
-				ClaimStatus::Rejected => rejected += 1,
-				ClaimStatus::Pending => {
-					claim.status = ClaimStatus::Rejected;
-					Claims::<T>::insert(epoch, who, claim);
-					rejected += 1;
-					Edges::<T>::mutate(who, |maybe| {
-						if let Some(edge) = maybe {
-							edge.pending_claims = edge.pending_claims.saturating_sub(1);
-							Self::slash_edge(who, edge, SlashReason::UnprovenClaim);
-						}
-					});
-					Self::deposit_event(Event::ClaimRejected { edge: who.clone(), epoch });
-				},
+	/// One block's sealing work: while the next epoch to seal has its proof window closed, walk
+	/// its claims from the cursor, rejecting (and slashing) every claim still pending, at most
+	/// `MaxSealPerBlock` claims per block. An epoch is sealed when its last claim is done.
+	pub(crate) fn seal_step(now: BlockNumberFor<T>) -> Weight {
+		let mut cursor = Sealing::<T>::get();
+		let mut budget = T::MaxSealPerBlock::get();
+		let mut weight = T::WeightInfo::seal_claims(0, 0);
+		if now < Self::proof_window(cursor.epoch).1 {
+			return weight;
+		}
+		let start = cursor.clone();
+		let mut walked = 0u32;
+		let mut rejected_here = 0u32;
+		while now >= Self::proof_window(cursor.epoch).1 {
+			let epoch = cursor.epoch;
+			let mut claims = match cursor.last_key.take() {
+				Some(key) => Claims::<T>::iter_prefix_from(epoch, key.into_inner()),
+				None => Claims::<T>::iter_prefix(epoch),
+			};
+			let mut finished = true;
+			for (who, mut claim) in claims.by_ref() {
+				walked += 1;
+				match claim.status {
+					ClaimStatus::Verified => cursor.verified = cursor.verified.saturating_add(1),
+					ClaimStatus::Rejected => cursor.rejected = cursor.rejected.saturating_add(1),
+					ClaimStatus::Pending => {
+						claim.status = ClaimStatus::Rejected;
+						Claims::<T>::insert(epoch, &who, claim);
+						Edges::<T>::mutate(&who, |maybe| {
+							if let Some(edge) = maybe {
+								edge.pending_claims = edge.pending_claims.saturating_sub(1);
+								Self::slash_edge(&who, edge, SlashReason::UnprovenClaim);
+							}
+						});
+						Self::deposit_event(Event::ClaimRejected { edge: who.clone(), epoch });
+						cursor.rejected = cursor.rejected.saturating_add(1);
+						rejected_here += 1;
+					},
+				}
+				budget -= 1;
+				if budget == 0 {
+					finished = false;
+					break;
+				}
+			}
+			if !finished {
+				// Come back to the claim after this one next block (a key too long for the
+				// cursor cannot happen with 32-byte accounts; it would restart the walk, which
+				// only re-counts claims that are already final).
+				cursor.last_key = claims.last_raw_key().to_vec().try_into().ok();
+				// The epoch may have ended exactly here: the next block finds no claim after the
+				// cursor and seals it.
+				break;
+			}
+			LastSealedEpoch::<T>::put(epoch);
+			Self::deposit_event(Event::EpochSealed {
+				epoch,
+				verified: cursor.verified,
+				rejected: cursor.rejected,
+			});
+			cursor = SealCursor { epoch: epoch.saturating_add(1), ..Default::default() };
+			if budget == 0 {
+				break;
 			}
 		}
-		LastSealedEpoch::<T>::put(epoch);
-		Self::deposit_event(Event::EpochSealed { epoch, verified, rejected });
-		T::WeightInfo::seal_epoch(edges.len() as u32)
+		if cursor != start {
+			Sealing::<T>::put(cursor);
+		}
+		weight.saturating_accrue(T::WeightInfo::seal_claims(walked - rejected_here, rejected_here));
+		weight
 	}
 
-	/// Remove, within `limit`, the per-epoch records (claims, counted receipts, sample reports
-	/// and failures) of every epoch sealed more than `HistoryDepth` epochs ago.
+	/// Remove, within `limit`, the per-epoch records nothing reads any more: sample reports
+	/// and failures of ended epochs, retired contents whose retirement epoch is sealed, and
+	/// claims of epochs sealed more than `HistoryDepth` epochs ago.
 	pub(crate) fn prune(limit: Weight) -> Weight {
 		let mut meter = WeightMeter::with_limit(limit);
 		let db = T::DbWeight::get();
-		// Reading the cursors.
-		if meter.try_consume(db.reads(2)).is_err() {
+		// Reading the cursors and the last sealed epoch; writing the cursors back.
+		if meter.try_consume(db.reads_writes(3, 1)).is_err() {
 			return Weight::zero();
 		}
-		let Some(last_sealed) = LastSealedEpoch::<T>::get() else { return meter.consumed() };
-		let mut epoch = PruneFrom::<T>::get();
-		// An epoch's records are kept while it is one of the `HistoryDepth` most recently sealed
-		// epochs (other pallets read its verified bytes); then all of them go, by prefix.
-		while epoch.saturating_add(T::HistoryDepth::get()) <= last_sealed {
-			// One item removed costs about one write; leave room for the cursor update.
-			let per_item = db.writes(1).saturating_add(db.reads(1));
-			let budget = meter.remaining().saturating_sub(db.writes(2));
-			let max_items = if per_item.ref_time() == 0 {
-				64
-			} else {
-				(budget.ref_time() / per_item.ref_time()).min(u32::MAX as u64) as u32
-			};
-			if max_items == 0 {
+		let mut cursor = Pruning::<T>::get();
+		let start = cursor;
+		let current = Self::current_epoch();
+		let last_sealed = LastSealedEpoch::<T>::get();
+		// One removed item costs about one read and one write.
+		let per_item = db.reads_writes(1, 1);
+		let max_items = |meter: &WeightMeter| -> u32 {
+			let left = meter.remaining().ref_time();
+			(left / per_item.ref_time().max(1)).min(u32::MAX as u64) as u32
+		};
+
+		// Samples: only the current epoch's are read.
+		while cursor.samples < current {
+			let limit = max_items(&meter);
+			if limit == 0 {
 				break;
 			}
-			let r1 = CountedReceipts::<T>::clear_prefix(epoch, max_items, None);
-			let left = max_items.saturating_sub(r1.loops);
-			let r2 = SampleReports::<T>::clear_prefix((epoch,), left, None);
-			let left = left.saturating_sub(r2.loops);
-			let r3 = SampleFailures::<T>::clear_prefix(epoch, left, None);
-			let left = left.saturating_sub(r3.loops);
-			let r4 = Claims::<T>::clear_prefix(epoch, left, None);
-			let loops = r1.loops + r2.loops + r3.loops + r4.loops;
-			meter.consume(per_item.saturating_mul(loops as u64));
-			let done = r1.maybe_cursor.is_none() &&
-				r2.maybe_cursor.is_none() &&
-				r3.maybe_cursor.is_none() &&
-				r4.maybe_cursor.is_none() &&
-				left > 0;
-			if !done {
+			let r1 = SampleReports::<T>::clear_prefix((cursor.samples,), limit, None);
+			let left = limit.saturating_sub(r1.loops);
+			let r2 = SampleFailures::<T>::clear_prefix(cursor.samples, left, None);
+			meter.consume(per_item.saturating_mul((r1.loops + r2.loops) as u64));
+			if r1.maybe_cursor.is_some() || r2.maybe_cursor.is_some() || left == r2.loops {
 				break;
 			}
-			EpochClaims::<T>::remove(epoch);
-			epoch = epoch.saturating_add(1);
-			meter.consume(db.writes(2));
-			PruneFrom::<T>::put(epoch);
+			cursor.samples = cursor.samples.saturating_add(1);
+		}
+
+		if let Some(last_sealed) = last_sealed {
+			// Retired contents: no receipt of them can be proven once their epoch is sealed.
+			while cursor.retired <= last_sealed {
+				let limit = max_items(&meter) / 2;
+				if limit == 0 {
+					break;
+				}
+				let ids: alloc::vec::Vec<ContentId> = RetiredContents::<T>::iter_key_prefix(cursor.retired)
+					.take(limit as usize + 1)
+					.collect();
+				let done = ids.len() <= limit as usize;
+				for id in ids.iter().take(limit as usize) {
+					RetiredContents::<T>::remove(cursor.retired, id);
+					Contents::<T>::remove(id);
+				}
+				let removed = ids.len().min(limit as usize) as u64;
+				meter.consume(per_item.saturating_mul(2 * removed + 1));
+				if !done {
+					break;
+				}
+				cursor.retired = cursor.retired.saturating_add(1);
+			}
+
+			// Claims: kept while their epoch is one of the `HistoryDepth` latest sealed.
+			while cursor.claims.saturating_add(T::HistoryDepth::get()) <= last_sealed {
+				let limit = max_items(&meter);
+				if limit == 0 {
+					break;
+				}
+				let r = Claims::<T>::clear_prefix(cursor.claims, limit, None);
+				meter.consume(per_item.saturating_mul(r.loops as u64));
+				if r.maybe_cursor.is_some() || r.loops == limit {
+					break;
+				}
+				cursor.claims = cursor.claims.saturating_add(1);
+			}
+		}
+
+		if cursor != start {
+			Pruning::<T>::put(cursor);
 		}
 		meter.consumed()
 	}

@@ -5,3 +5,5 @@ pub mod content;
 pub mod edges;
 pub mod epochs;
 pub mod samples;
+#[cfg(any(feature = "try-runtime", test))]
+pub mod state;

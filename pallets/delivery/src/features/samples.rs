@@ -1,20 +1,21 @@
 //! Validators' samples of edges.
 
 use crate::*;
-use frame_support::{pallet_prelude::*, traits::Contains};
-use sp_runtime::RuntimeAppPublic;
+use frame_support::pallet_prelude::*;
+use sp_runtime::{traits::Saturating, RuntimeAppPublic};
 
 impl<T: Config> Pallet<T> {
 	/// Everything that makes a sample report acceptable: a current validator's key, its
-	/// signature over the report, the current epoch, the first report of this validator for this
-	/// edge in this epoch, an active edge and a chunk inside a registered content.
+	/// signature over the report's tagged payload for this chain, the current epoch, the first
+	/// report of this validator for this edge in this epoch, an edge that is active or unbonding
+	/// (still liable), and a chunk inside a registered content.
 	pub(crate) fn check_report(
 		report: &SampleReportOf<T>,
 		signature: &AuthoritySignatureOf<T>,
 	) -> Result<(), Error<T>> {
-		ensure!(T::Validators::contains(&report.validator), Error::<T>::NotValidator);
+		ensure!(T::Validators::is_validator(&report.validator), Error::<T>::NotValidator);
 		ensure!(
-			report.validator.verify(&report.encode(), signature),
+			report.validator.verify(&report.signing_payload(&Self::genesis_hash()), signature),
 			Error::<T>::BadReportSignature
 		);
 		ensure!(report.epoch == Self::current_epoch(), Error::<T>::WrongEpoch);
@@ -23,29 +24,36 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::AlreadyReported
 		);
 		let edge = Edges::<T>::get(&report.edge).ok_or(Error::<T>::NotAnEdge)?;
-		ensure!(edge.state == EdgeState::Active, Error::<T>::EdgeNotActive);
+		ensure!(!matches!(edge.state, EdgeState::Suspended { .. }), Error::<T>::EdgeNotActive);
 		let content = Contents::<T>::get(report.content).ok_or(Error::<T>::UnknownContent)?;
 		ensure!(report.chunk_index < content.chunk_count, Error::<T>::ChunkOutOfRange);
 		Ok(())
 	}
 
-	/// Apply a checked report to the edge's score, failures and state.
+	/// Apply a checked report: the score moves by the validator's share of the step, and the
+	/// edge is suspended and slashed once more than a third of the validators have reported a
+	/// failure of it in this epoch.
 	pub(crate) fn do_report_sample(report: SampleReportOf<T>) -> DispatchResult {
 		let SampleReport { edge: who, content, chunk_index, outcome, latency_ms, epoch, validator } =
 			report;
 		SampleReports::<T>::insert((epoch, &who, &validator), outcome);
 		let mut edge = Edges::<T>::get(&who).ok_or(Error::<T>::NotAnEdge)?;
+		let validators = T::Validators::validator_count().max(1);
 		if outcome.is_success() {
-			edge.score = edge.score.saturating_add(T::ScoreOnSampleSuccess::get()).min(MAX_SCORE);
+			let step = T::ScoreOnSampleSuccess::get() / validators;
+			edge.score = edge.score.saturating_add(step).min(MAX_SCORE);
 		} else {
-			edge.score = edge.score.saturating_sub(T::ScoreOnSampleFailure::get());
+			let step = T::ScoreOnSampleFailure::get() / validators;
+			edge.score = edge.score.saturating_sub(step);
 			let failures = SampleFailures::<T>::mutate(epoch, &who, |f| {
 				*f = f.saturating_add(1);
 				*f
 			});
-			if failures >= T::MaxFailures::get() {
-				edge.state = EdgeState::Suspended { epoch };
-				Self::deposit_event(Event::EdgeSuspended { edge: who.clone(), epoch });
+			if Self::failures_suspend(failures, validators) {
+				let until = frame_system::Pallet::<T>::block_number()
+					.saturating_add(T::SuspensionPeriod::get());
+				edge.state = EdgeState::Suspended { epoch, until };
+				Self::deposit_event(Event::EdgeSuspended { edge: who.clone(), epoch, until });
 				Self::slash_edge(&who, &mut edge, SlashReason::FailedSamples);
 			}
 		}
@@ -61,5 +69,10 @@ impl<T: Config> Pallet<T> {
 			score,
 		});
 		Ok(())
+	}
+
+	/// Whether `failures` distinct validators out of `validators` are more than a third.
+	pub(crate) fn failures_suspend(failures: u32, validators: u32) -> bool {
+		(failures as u64) * 3 > validators as u64
 	}
 }
