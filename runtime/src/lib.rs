@@ -224,7 +224,7 @@ mod tests {
 		// A genesis without a delivery section runs the real network's schedule.
 		sp_io::TestExternalities::new(RuntimeGenesisConfig::default().build_storage().unwrap()).execute_with(|| {
 			let s = pallet_delivery::Schedule::<Runtime>::get();
-			assert_eq!((s.epoch_length, s.claim_window, s.proof_window), (10 * MINUTES, 2 * MINUTES, 5 * MINUTES));
+			assert_eq!((s.epoch_length, s.claim_window, s.proof_window), (10 * MINUTES, 2 * MINUTES, 10 * MINUTES));
 			assert!(!pallet_delivery::AllowLocalEndpoints::<Runtime>::get());
 		});
 	}

@@ -354,11 +354,11 @@ mod benchmarks {
 	}
 
 	/// One block's sealing step over `v` verified and `r` unproven claims (each rejected and
-	/// slashed), which also finishes the epoch.
+	/// slashed), which also finishes the epoch (so `v + r` stays below `MaxSealPerBlock`).
 	#[benchmark]
 	fn seal_claims(
-		v: Linear<0, { T::MaxSealPerBlock::get() / 2 }>,
-		r: Linear<0, { T::MaxSealPerBlock::get() / 2 }>,
+		v: Linear<0, { T::MaxSealPerBlock::get() / 2 - 1 }>,
+		r: Linear<0, { T::MaxSealPerBlock::get() / 2 - 1 }>,
 	) {
 		let verified = claims::<T>(v, 0);
 		for who in &verified {
