@@ -57,9 +57,9 @@ pub fn chunk_range_bytes(chunk_size: u32, total_bytes: u64, first_chunk: u32, ch
 	}
 	let start = (first_chunk as u64).checked_mul(chunk_size as u64)?;
 	let end = (first_chunk as u64).checked_add(chunk_count as u64)?.checked_mul(chunk_size as u64)?;
-	// The range must start inside the content and its last chunk must not be past the end.
+	// The range's last chunk (hence its first) must start inside the content.
 	let last_start = end - chunk_size as u64;
-	if start >= total_bytes || last_start >= total_bytes {
+	if last_start >= total_bytes {
 		return None;
 	}
 	Some(end.min(total_bytes) - start)

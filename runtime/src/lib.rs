@@ -254,9 +254,9 @@ mod tests {
 	#[test]
 	fn sealing_a_block_of_claims_leaves_the_block_to_transactions() {
 		use frame_support::dispatch::DispatchClass;
-		use pallet_delivery::WeightInfo;
 		let per_block = <Runtime as pallet_delivery::Config>::MaxSealPerBlock::get();
-		let sealing = <Runtime as pallet_delivery::Config>::WeightInfo::seal_claims(per_block, per_block);
+		// More than a block can walk (`per_block` in all): an upper bound.
+		let sealing = pallet_delivery::Pallet::<Runtime>::seal_weight(per_block, per_block);
 		let max = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
 		assert!(sealing.ref_time() * 10 <= max.ref_time(), "sealing {per_block} claims takes {sealing:?} of {max:?}");
 		let normal = <Runtime as frame_system::Config>::BlockWeights::get()

@@ -70,6 +70,12 @@ pub struct Node {
 impl Node {
 	/// Start a dev node (Alice authors and finalizes) with the given storage.
 	pub fn start_dev(storage: Storage) -> Result<Node> {
+		Node::start_dev_with(storage, &[])
+	}
+
+	/// Start a dev node with extra command-line arguments (for example `--chain spec.json`, which
+	/// replaces the `dev` chain and keeps the other `--dev` defaults, or pool limits).
+	pub fn start_dev_with(storage: Storage, extra: &[String]) -> Result<Node> {
 		let bin = node_binary()?;
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
@@ -87,6 +93,7 @@ impl Node {
 		cmd.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.args(extra)
 			.stdin(Stdio::null())
 			.stdout(log.try_clone()?)
 			.stderr(log);

@@ -12,7 +12,7 @@ use vidchain_primitives::{
 	delivery::{content_id, DeliveryReceipt, ProofLeaf},
 	manifest, sampling,
 	sum_tree::{SumNode, SumTree},
-	AccountId, Signature, VID,
+	AccountId, Hash, Signature, VID,
 };
 use vidchain_tests::{best_height, block_hash, submit, wait_until_at_least, Node, PreEncoded, RawCall, Storage};
 
@@ -96,7 +96,7 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 	let mut node = Node::start_dev(Storage::Temporary)?;
 	let rpc = node.rpc(Duration::from_secs(60)).await?;
 	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
-	let genesis = sp_core_h256(block_hash(&rpc, 0).await?);
+	let genesis = Hash::from(block_hash(&rpc, 0).await?);
 	let (alice, bob, dave) = (dev::alice(), dev::bob(), dev::dave());
 	let viewers = [dev::charlie(), dev::eve(), dev::ferdie()];
 
@@ -171,7 +171,7 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 	// The draw: seeded by the block after the claim window, read from the chain.
 	let seed_block = open + WINDOW;
 	wait_until_at_least("best block", seed_block, Duration::from_secs(120), || best_height(&rpc)).await?;
-	let seed_hash = sp_core_h256(block_hash(&rpc, seed_block).await?);
+	let seed_hash = Hash::from(block_hash(&rpc, seed_block).await?);
 	let draw = |edge: &Keypair, total: u64| {
 		sampling::draw_offsets(&sampling::claim_seed(&seed_hash, &account_id(edge), epoch), total, SAMPLES)
 	};
@@ -203,8 +203,4 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 	let status = node.stop(Duration::from_secs(30))?;
 	assert!(status.success(), "clean shutdown, got {status}");
 	Ok(())
-}
-
-fn sp_core_h256(bytes: [u8; 32]) -> vidchain_primitives::Hash {
-	vidchain_primitives::Hash::from(bytes)
 }

@@ -353,19 +353,15 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// One block's sealing step over `v` verified and `r` unproven claims (each rejected and
-	/// slashed), which also finishes the epoch (so `v + r` stays below `MaxSealPerBlock`).
+	/// One block's sealing step over `v` verified claims (each only counted), which also
+	/// finishes the epoch. With [`seal_rejected`] it prices a step: see `Pallet::seal_weight`.
 	#[benchmark]
-	fn seal_claims(
-		v: Linear<0, { T::MaxSealPerBlock::get() / 2 - 1 }>,
-		r: Linear<0, { T::MaxSealPerBlock::get() / 2 - 1 }>,
-	) {
+	fn seal_verified(v: Linear<0, { T::MaxSealPerBlock::get() - 1 }>) {
 		let verified = claims::<T>(v, 0);
 		for who in &verified {
 			Claims::<T>::mutate(0, who, |c| c.as_mut().unwrap().status = ClaimStatus::Verified);
 			Edges::<T>::mutate(who, |e| e.as_mut().unwrap().pending_claims = 0);
 		}
-		claims::<T>(r, v);
 		let at = Delivery::<T>::proof_window(0).1;
 		set_block::<T>(at);
 
@@ -375,6 +371,25 @@ mod benchmarks {
 		}
 
 		assert_eq!(LastSealedEpoch::<T>::get(), Some(0));
+	}
+
+	/// One block's sealing step over `r` unproven claims, each rejected and its edge slashed,
+	/// which also finishes the epoch.
+	#[benchmark]
+	fn seal_rejected(r: Linear<0, { T::MaxSealPerBlock::get() - 1 }>) {
+		let unproven = claims::<T>(r, 0);
+		let at = Delivery::<T>::proof_window(0).1;
+		set_block::<T>(at);
+
+		#[block]
+		{
+			Delivery::<T>::seal_step(at);
+		}
+
+		assert_eq!(LastSealedEpoch::<T>::get(), Some(0));
+		for who in &unproven {
+			assert_eq!(Claims::<T>::get(0, who).unwrap().status, ClaimStatus::Rejected);
+		}
 	}
 
 	impl_benchmark_test_suite!(Delivery, crate::mock::new_bench_ext(), crate::mock::Test);

@@ -139,8 +139,12 @@ impl Batch {
 
 	/// The leaf of receipt `i`.
 	fn leaf(&self, i: usize) -> Leaf {
-		let r = &self.receipts[i];
-		Leaf { receipt: r.clone(), signature: self.signatures[i].clone(), path: self.tree.path(r.position()).unwrap() }
+		self.leaf_in(i, &self.tree, self.receipts[i].position())
+	}
+
+	/// Receipt `i` opened at `slot` of `tree`: its own tree and slot, or an attacker's.
+	fn leaf_in(&self, i: usize, tree: &SumTree, slot: u32) -> Leaf {
+		Leaf { receipt: self.receipts[i].clone(), signature: self.signatures[i].clone(), path: tree.path(slot).unwrap() }
 	}
 
 	/// The leaves of receipts `indices`, in slot order.
@@ -1136,14 +1140,8 @@ mod attacks {
 					}
 					v
 				});
-			let mut proof: Vec<Leaf> = opened
-				.iter()
-				.map(|i| Leaf {
-					receipt: honest.receipts[*i].clone(),
-					signature: honest.signatures[*i].clone(),
-					path: tree.path(honest.receipts[*i].position()).unwrap(),
-				})
-				.collect();
+			let mut proof: Vec<Leaf> =
+				opened.iter().map(|i| honest.leaf_in(*i, &tree, honest.receipts[*i].position())).collect();
 			proof.sort_by_key(|l| l.receipt.position());
 			assert!(submit("edge", 0, proof.try_into().unwrap()).is_err(), "4 000× junk bytes verified");
 			run_to_block(seal_block(0));
@@ -1191,7 +1189,7 @@ mod attacks {
 						.position(|r| r.position() == *p)
 						.or_else(|| copies.iter().find(|c| c.0 == *p).map(|c| c.2))
 						.unwrap();
-					Leaf { receipt: honest.receipts[i].clone(), signature: honest.signatures[i].clone(), path: tree.path(*p).unwrap() }
+					honest.leaf_in(i, &tree, *p)
 				})
 				.collect();
 			let err = submit("edge", 0, proof.try_into().unwrap()).unwrap_err();
@@ -1385,8 +1383,8 @@ mod attacks {
 			}
 			// Sealing: at most 1 000 claims a block, each block's weight within its bound.
 			run_to_block(seal_block(0) - 1);
-			let per_block_bound = <() as WeightInfo>::seal_claims(0, 0)
-				.saturating_add(<() as WeightInfo>::seal_claims(1_000, 1_000));
+			let per_block_bound = Delivery::seal_weight(1_000, 1_000)
+				.saturating_add(<Test as frame_system::Config>::DbWeight::get().reads(2));
 			let mut blocks = 0;
 			while LastSealedEpoch::<Test>::get().is_none() {
 				let next = System::block_number() + 1;
