@@ -43,7 +43,7 @@ use vidchain_primitives::{
 	sum_tree::SumTree,
 	AccountId, Hash, Signature, VID,
 };
-use vidchain_tests::{best_height, block_hash, node_binary, submit, wait_until_at_least, Node, PreEncoded, RawCall, Storage};
+use vidchain_tests::{account_id, best_height, block_hash, node_binary, sign, submit, wait_until_at_least, Node, PreEncoded, RawCall, Storage};
 
 /// A real network's delivery windows (the runtime's `DeliveryClaimWindow`, `DeliveryProofWindow`).
 const CLAIM_WINDOW: u64 = 20;
@@ -92,10 +92,6 @@ fn key(kind: u8, i: u32) -> Keypair {
 	seed[0] = kind;
 	seed[1..5].copy_from_slice(&i.to_le_bytes());
 	Keypair::from_secret_key(seed).expect("any 32 bytes are a mini secret key")
-}
-
-fn account_id(k: &Keypair) -> AccountId {
-	AccountId::from(k.public_key().0)
 }
 
 /// The dev chain spec with a real network's delivery windows and `funded` accounts.
@@ -337,13 +333,6 @@ fn receipts(edge: &AccountId, content: ContentId, viewers: &[(Keypair, AccountId
 
 fn tree_of(receipts: &[(DeliveryReceipt<AccountId>, u32)]) -> SumTree {
 	SumTree::build(receipts.iter().map(|(r, _)| (r.position(), r.leaf())).collect()).expect("distinct slots")
-}
-
-/// An sr25519 signature as the runtime's `MultiSignature`.
-fn sign(k: &Keypair, payload: &[u8]) -> Signature {
-	let mut enc = vec![1u8];
-	enc.extend_from_slice(&k.sign(payload).0);
-	codec::Decode::decode(&mut &enc[..]).expect("65 bytes decode as a MultiSignature")
 }
 
 fn machine() -> String {

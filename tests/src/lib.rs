@@ -311,3 +311,16 @@ pub async fn block_hash(rpc: &RpcClient, n: u64) -> Result<[u8; 32]> {
 	let bytes = hex::decode(hash.trim_start_matches("0x"))?;
 	bytes.try_into().map_err(|_| anyhow!("a block hash of another length"))
 }
+
+/// The runtime's account id of an sr25519 key.
+pub fn account_id(k: &Keypair) -> vidchain_primitives::AccountId {
+	vidchain_primitives::AccountId::from(k.public_key().0)
+}
+
+/// An sr25519 signature of `k` over `payload` as the runtime's `MultiSignature` (what viewers
+/// put on receipts).
+pub fn sign(k: &Keypair, payload: &[u8]) -> vidchain_primitives::Signature {
+	let mut enc = vec![1u8]; // MultiSignature::Sr25519
+	enc.extend_from_slice(&k.sign(payload).0);
+	codec::Decode::decode(&mut &enc[..]).expect("65 bytes decode as a MultiSignature")
+}

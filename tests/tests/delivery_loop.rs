@@ -14,7 +14,7 @@ use vidchain_primitives::{
 	sum_tree::{SumNode, SumTree},
 	AccountId, Hash, Signature, VID,
 };
-use vidchain_tests::{best_height, block_hash, submit, wait_until_at_least, Node, PreEncoded, RawCall, Storage};
+use vidchain_tests::{account_id, best_height, block_hash, sign, submit, wait_until_at_least, Node, PreEncoded, RawCall, Storage};
 
 /// Epochs of the development preset.
 const EPOCH: u64 = 10;
@@ -40,18 +40,6 @@ struct Claim {
 #[decode_as_type(crate_path = "subxt::ext::scale_decode")]
 struct EdgeInfo {
 	bond: u128,
-}
-
-fn account_id(k: &Keypair) -> AccountId {
-	AccountId::from(k.public_key().0)
-}
-
-/// An sr25519 signature of `k` as the runtime's `MultiSignature`.
-fn sign(k: &Keypair, payload: &[u8]) -> Signature {
-	let raw = k.sign(payload).0;
-	let mut enc = vec![1u8]; // MultiSignature::Sr25519
-	enc.extend_from_slice(&raw);
-	codec::Decode::decode(&mut &enc[..]).expect("65 bytes decode as a MultiSignature")
 }
 
 /// The receipts of one edge, signed, and their sum tree.
