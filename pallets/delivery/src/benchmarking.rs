@@ -1,7 +1,8 @@
-//! FRAME v2 benchmarks of pallet-delivery: every call, the authorization of `report_sample`, and
-//! one block's sealing step. Proof verification is measured over the number of drawn leaves
-//! (`s`, up to `SamplesPerClaim`) and the siblings on each path (`d`, up to 32), with every leaf
-//! of another content and signed by the viewer with sr25519.
+//! FRAME v2 benchmarks of pallet-delivery: every call, the authorization of `report_sample`, one
+//! block's sealing step and one pruning step. Proof verification is measured over the number of
+//! drawn leaves (`s`, up to `SamplesPerClaim`) and the siblings on each path (`d`, up to 32),
+//! with every leaf of another content, once for each `MultiSignature` scheme the viewer may sign
+//! with (sr25519, ed25519, ECDSA); the call is charged the costliest ([`Pallet::proof_weight`]).
 
 use super::*;
 use crate::Pallet as Delivery;
@@ -13,7 +14,7 @@ use frame_support::{
 	traits::{fungible::Mutate, Authorize, Get},
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use sp_core::{sr25519, H256};
+use sp_core::{ecdsa, ed25519, sr25519, H256};
 use sp_runtime::{
 	traits::{IdentifyAccount, One, Saturating},
 	RuntimeAppPublic,
@@ -122,10 +123,96 @@ where
 		.collect()
 }
 
+/// The proof of a claim of `viewer`'s receipts, `s` of them opened (each of its own content),
+/// each path with `d` non-empty siblings (zero-byte filler leaves next to each receipt's slot),
+/// and each receipt signed by `sign`; the block is set to the proof window. The tree is shaped
+/// after the draw: the draw depends only on the seed and the claimed total, so the receipts'
+/// byte counts are chosen to put exactly one group of drawn offsets in each.
+fn proof_of<T: Config>(
+	s: u32,
+	d: u32,
+	viewer: T::AccountId,
+	sign: impl Fn(&[u8]) -> T::ReceiptSignature,
+) -> Result<(T::AccountId, BoundedVec<ProofLeafOf<T>, T::SamplesPerClaim>), BenchmarkError>
+where
+	T::Currency: Mutate<T::AccountId>,
+{
+	let samples = T::SamplesPerClaim::get();
+	let creator = funded::<T>("creator", 0);
+	let contents: Vec<ContentId> = (0..s).map(|i| add_content::<T>(&creator, i, 1)).collect();
+	let seed_block = Delivery::<T>::seed_block(0);
+	frame_system::BlockHash::<T>::insert(seed_block, H256::default());
+	// Every interval below `total` fits one receipt of a content of `MaxChunks` 1-byte chunks.
+	let total = (T::MaxChunks::get() / (samples + 1)) as u64 * s as u64;
+	// An edge whose draw has at least `s` distinct offsets.
+	let (edge, offsets) = (0..1_000u32)
+		.find_map(|i| {
+			let edge: T::AccountId = account("edge", i, 0);
+			let seed = sampling::claim_seed(&H256::default(), &edge, 0);
+			let mut offsets = sampling::draw_offsets(&seed, total, samples);
+			offsets.dedup();
+			(offsets.len() as u32 >= s).then_some((edge, offsets))
+		})
+		.ok_or(BenchmarkError::Stop("no draw with enough distinct offsets"))?;
+	let _ = T::Currency::mint_into(&edge, T::MinEdgeBond::get().saturating_mul(10u32.into()));
+	add_edge::<T>(&edge);
+
+	// Receipt k (in slot order) covers [b_k, b_k+1): b_0 = 0, b_k = k-th distinct offset.
+	let mut bounds: Vec<u64> = offsets.iter().take(s as usize).copied().collect();
+	bounds[0] = 0;
+	bounds.push(total);
+	let mut receipts: Vec<DeliveryReceipt<T::AccountId>> = (0..s)
+		.map(|k| DeliveryReceipt {
+			edge: edge.clone(),
+			content: contents[k as usize],
+			viewer: viewer.clone(),
+			session_nonce: k as u64,
+			first_chunk: 0,
+			chunk_count: 0,
+			bytes: 0,
+			epoch: 0,
+			ttfb_ms: 30,
+			throughput_kbps: 10_000,
+		})
+		.collect();
+	receipts.sort_by_key(|r| r.position());
+	for (k, r) in receipts.iter_mut().enumerate() {
+		r.bytes = bounds[k + 1] - bounds[k];
+		r.chunk_count = r.bytes as u32;
+	}
+	let mut leaves: Vec<(u32, SumNode)> = receipts.iter().map(|r| (r.position(), r.leaf())).collect();
+	for r in &receipts {
+		for level in 0..d {
+			let slot = r.position() ^ (1 << level);
+			if !leaves.iter().any(|(p, _)| *p == slot) {
+				leaves.push((slot, SumNode::leaf(&H256(sp_io::hashing::blake2_256(&slot.encode())), 0)));
+			}
+		}
+	}
+	let tree = SumTree::build(leaves).map_err(|_| BenchmarkError::Stop("tree builds"))?;
+	let root = tree.root();
+	set_block::<T>(Delivery::<T>::claim_window(0).0);
+	Delivery::<T>::do_submit_claim(edge.clone(), 0, root.hash, root.sum, s)
+		.map_err(|_| BenchmarkError::Stop("the claim is accepted"))?;
+	set_block::<T>(Delivery::<T>::proof_window(0).0);
+
+	let genesis = Delivery::<T>::genesis_hash();
+	let proof: Vec<ProofLeaf<T::AccountId, T::ReceiptSignature>> = receipts
+		.into_iter()
+		.map(|receipt| {
+			let signature = sign(&receipt.signing_payload(&genesis));
+			let path = tree.path(receipt.position()).expect("a leaf of the tree");
+			ProofLeaf { receipt, signature, path }
+		})
+		.collect();
+	let proof = proof.try_into().map_err(|_| BenchmarkError::Stop("s ≤ SamplesPerClaim"))?;
+	Ok((edge, proof))
+}
+
 #[benchmarks(
 	where
-		T::ReceiptSignature: From<sr25519::Signature>,
-		T::ReceiptSigner: From<sr25519::Public>,
+		T::ReceiptSignature: From<sr25519::Signature> + From<ed25519::Signature> + From<ecdsa::Signature>,
+		T::ReceiptSigner: From<sr25519::Public> + From<ed25519::Public> + From<ecdsa::Public>,
 		T::Currency: Mutate<T::AccountId>,
 )]
 mod benchmarks {
@@ -242,86 +329,56 @@ mod benchmarks {
 		assert!(Claims::<T>::contains_key(0, &who));
 	}
 
-	/// `s` receipts opened, each of its own content, each path with `d` non-empty siblings
-	/// (zero-byte filler leaves next to each receipt's slot). The tree is shaped after the draw:
-	/// the draw depends only on the seed and the claimed total, so the receipts' byte counts
-	/// are chosen to put exactly one group of drawn offsets in each.
+	/// `submit_proof` with receipts signed with sr25519: see [`proof_of`].
 	#[benchmark]
-	fn submit_proof(s: Linear<1, { T::SamplesPerClaim::get() }>, d: Linear<0, 32>) -> Result<(), BenchmarkError> {
-		let samples = T::SamplesPerClaim::get();
-		let creator = funded::<T>("creator", 0);
-		let contents: Vec<ContentId> = (0..s).map(|i| add_content::<T>(&creator, i, 1)).collect();
-		let viewer_key = sp_io::crypto::sr25519_generate(VIEWER_KEY, None);
-		let viewer: T::AccountId = T::ReceiptSigner::from(viewer_key).into_account();
-		let seed_block = Delivery::<T>::seed_block(0);
-		frame_system::BlockHash::<T>::insert(seed_block, H256::default());
-		// Every interval below `total` fits one receipt of a content of `MaxChunks` 1-byte chunks.
-		let total = (T::MaxChunks::get() / (samples + 1)) as u64 * s as u64;
-		// An edge whose draw has at least `s` distinct offsets.
-		let (edge, offsets) = (0..1_000u32)
-			.find_map(|i| {
-				let edge: T::AccountId = account("edge", i, 0);
-				let seed = sampling::claim_seed(&H256::default(), &edge, 0);
-				let mut offsets = sampling::draw_offsets(&seed, total, samples);
-				offsets.dedup();
-				(offsets.len() as u32 >= s).then_some((edge, offsets))
-			})
-			.ok_or(BenchmarkError::Stop("no draw with enough distinct offsets"))?;
-		let _ = T::Currency::mint_into(&edge, T::MinEdgeBond::get().saturating_mul(10u32.into()));
-		add_edge::<T>(&edge);
-
-		// Receipt k (in slot order) covers [b_k, b_k+1): b_0 = 0, b_k = k-th distinct offset.
-		let mut bounds: Vec<u64> = offsets.iter().take(s as usize).copied().collect();
-		bounds[0] = 0;
-		bounds.push(total);
-		let mut receipts: Vec<DeliveryReceipt<T::AccountId>> = (0..s)
-			.map(|k| DeliveryReceipt {
-				edge: edge.clone(),
-				content: contents[k as usize],
-				viewer: viewer.clone(),
-				session_nonce: k as u64,
-				first_chunk: 0,
-				chunk_count: 0,
-				bytes: 0,
-				epoch: 0,
-				ttfb_ms: 30,
-				throughput_kbps: 10_000,
-			})
-			.collect();
-		receipts.sort_by_key(|r| r.position());
-		for (k, r) in receipts.iter_mut().enumerate() {
-			r.bytes = bounds[k + 1] - bounds[k];
-			r.chunk_count = r.bytes as u32;
-		}
-		let mut leaves: Vec<(u32, SumNode)> = receipts.iter().map(|r| (r.position(), r.leaf())).collect();
-		for r in &receipts {
-			for level in 0..d {
-				let slot = r.position() ^ (1 << level);
-				if !leaves.iter().any(|(p, _)| *p == slot) {
-					leaves.push((slot, SumNode::leaf(&H256(sp_io::hashing::blake2_256(&slot.encode())), 0)));
-				}
-			}
-		}
-		let tree = SumTree::build(leaves).map_err(|_| BenchmarkError::Stop("tree builds"))?;
-		let root = tree.root();
-		set_block::<T>(Delivery::<T>::claim_window(0).0);
-		Delivery::<T>::do_submit_claim(edge.clone(), 0, root.hash, root.sum, s).unwrap();
-		set_block::<T>(Delivery::<T>::proof_window(0).0);
-
-		let genesis = Delivery::<T>::genesis_hash();
-		let proof: Vec<ProofLeaf<T::AccountId, T::ReceiptSignature>> = receipts
-			.into_iter()
-			.map(|receipt| {
-				let signature = sp_io::crypto::sr25519_sign(VIEWER_KEY, &viewer_key, &receipt.signing_payload(&genesis))
-					.expect("the key was just generated");
-				let path = tree.path(receipt.position()).expect("a leaf of the tree");
-				ProofLeaf { receipt, signature: signature.into(), path }
-			})
-			.collect();
-		let proof: BoundedVec<_, T::SamplesPerClaim> = proof.try_into().expect("s ≤ S");
+	fn submit_proof_sr25519(
+		s: Linear<1, { T::SamplesPerClaim::get() }>,
+		d: Linear<0, 32>,
+	) -> Result<(), BenchmarkError> {
+		let key = sp_io::crypto::sr25519_generate(VIEWER_KEY, None);
+		let (edge, proof) = proof_of::<T>(s, d, T::ReceiptSigner::from(key).into_account(), |payload| {
+			sp_io::crypto::sr25519_sign(VIEWER_KEY, &key, payload).expect("the key was just generated").into()
+		})?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(edge.clone()), 0, proof);
+		submit_proof(RawOrigin::Signed(edge.clone()), 0, proof);
+
+		assert_eq!(Claims::<T>::get(0, &edge).unwrap().status, ClaimStatus::Verified);
+		Ok(())
+	}
+
+	/// `submit_proof` with receipts signed with ed25519: see [`proof_of`].
+	#[benchmark]
+	fn submit_proof_ed25519(
+		s: Linear<1, { T::SamplesPerClaim::get() }>,
+		d: Linear<0, 32>,
+	) -> Result<(), BenchmarkError> {
+		let key = sp_io::crypto::ed25519_generate(VIEWER_KEY, None);
+		let (edge, proof) = proof_of::<T>(s, d, T::ReceiptSigner::from(key).into_account(), |payload| {
+			sp_io::crypto::ed25519_sign(VIEWER_KEY, &key, payload).expect("the key was just generated").into()
+		})?;
+
+		#[extrinsic_call]
+		submit_proof(RawOrigin::Signed(edge.clone()), 0, proof);
+
+		assert_eq!(Claims::<T>::get(0, &edge).unwrap().status, ClaimStatus::Verified);
+		Ok(())
+	}
+
+	/// `submit_proof` with receipts signed with ECDSA (secp256k1): the viewer's key is recovered
+	/// from each signature and hashed to its account. See [`proof_of`].
+	#[benchmark]
+	fn submit_proof_ecdsa(
+		s: Linear<1, { T::SamplesPerClaim::get() }>,
+		d: Linear<0, 32>,
+	) -> Result<(), BenchmarkError> {
+		let key = sp_io::crypto::ecdsa_generate(VIEWER_KEY, None);
+		let (edge, proof) = proof_of::<T>(s, d, T::ReceiptSigner::from(key).into_account(), |payload| {
+			sp_io::crypto::ecdsa_sign(VIEWER_KEY, &key, payload).expect("the key was just generated").into()
+		})?;
+
+		#[extrinsic_call]
+		submit_proof(RawOrigin::Signed(edge.clone()), 0, proof);
 
 		assert_eq!(Claims::<T>::get(0, &edge).unwrap().status, ClaimStatus::Verified);
 		Ok(())
@@ -390,6 +447,29 @@ mod benchmarks {
 		for who in &unproven {
 			assert_eq!(Claims::<T>::get(0, who).unwrap().status, ClaimStatus::Rejected);
 		}
+	}
+
+	/// One pruning step over `n` retired contents of a sealed epoch, each removed with its
+	/// record: the costliest item pruning removes (two keys and an iteration), charged for
+	/// every kind of item (see `Pallet::prune`).
+	#[benchmark]
+	fn prune(n: Linear<0, 1_000>) {
+		let creator = funded::<T>("creator", 0);
+		let _ = T::Currency::mint_into(&creator, T::ContentDeposit::get().saturating_mul(n.into()));
+		set_block::<T>(One::one());
+		for i in 0..n {
+			let id = add_content::<T>(&creator, i, 1);
+			Delivery::<T>::do_retire_content(creator.clone(), id).expect("the creator retires it");
+		}
+		LastSealedEpoch::<T>::put(Delivery::<T>::current_epoch());
+
+		#[block]
+		{
+			Delivery::<T>::prune(Weight::MAX);
+		}
+
+		assert_eq!(RetiredContents::<T>::iter().count(), 0);
+		assert_eq!(Contents::<T>::iter().count(), 0);
 	}
 
 	impl_benchmark_test_suite!(Delivery, crate::mock::new_bench_ext(), crate::mock::Test);

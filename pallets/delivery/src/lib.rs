@@ -673,7 +673,7 @@ pub mod pallet {
 		/// each with the viewer's signature and its sum-tree path. Emits `ClaimVerified`; any
 		/// invalid leaf refuses the whole proof with its error and changes nothing.
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::submit_proof(
+		#[pallet::weight(Pallet::<T>::proof_weight(
 			leaves.len() as u32,
 			leaves.iter().map(|l| l.path.siblings.len() as u32).max().unwrap_or(0),
 		))]

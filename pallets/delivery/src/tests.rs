@@ -16,8 +16,8 @@ use frame_support::{
 	weights::Weight,
 	BoundedVec,
 };
-use sp_core::{sr25519, Pair, H256};
-use sp_runtime::{AccountId32, BuildStorage, DispatchError, MultiSignature};
+use sp_core::{ecdsa, ed25519, sr25519, Pair, H256};
+use sp_runtime::{traits::IdentifyAccount, AccountId32, BuildStorage, DispatchError, MultiSignature, MultiSigner};
 use vidchain_primitives::{
 	delivery::{self as prim, DeliveryReceipt, ProofLeaf, SampleOutcome},
 	manifest, ocw_crypto,
@@ -593,6 +593,77 @@ fn forged_signature_is_refused() {
 		let other = receipt("edge", proof[0].receipt.content, "viewer", 999, 0, 3);
 		proof[0].signature = sign(&other, &pair("viewer"));
 		assert_noop!(submit("edge", 0, proof), Error::<Test>::BadReceiptSignature);
+	});
+}
+
+/// Viewers may sign with any `MultiSignature` scheme: receipts of ed25519 and ECDSA viewers
+/// verify like sr25519 ones (and `submit_proof` is charged for the costliest scheme), and a
+/// signature by another key of the same scheme is refused (for ECDSA: it recovers another key,
+/// hence another account).
+#[test]
+fn receipts_signed_with_ed25519_or_ecdsa_verify() {
+	new_test_ext().execute_with(|| {
+		let content = register_content(1);
+		register_edge("edge");
+		let ed = ed25519::Pair::from_string("//ed-viewer", None).unwrap();
+		let ec = ecdsa::Pair::from_string("//ec-viewer", None).unwrap();
+		let ed_viewer = MultiSigner::from(ed.public()).into_account();
+		let ec_viewer = MultiSigner::from(ec.public()).into_account();
+		let genesis = Delivery::genesis_hash();
+		let receipts: Vec<Receipt> = (0..8u32)
+			.map(|i| Receipt {
+				viewer: if i % 2 == 0 { ed_viewer.clone() } else { ec_viewer.clone() },
+				..receipt("edge", content, "viewer", i as u64, 0, i)
+			})
+			.collect();
+		let sign_as = |r: &Receipt, ed: &ed25519::Pair, ec: &ecdsa::Pair| {
+			let payload = r.signing_payload(&genesis);
+			if r.viewer == ed_viewer {
+				MultiSignature::Ed25519(ed.sign(&payload))
+			} else {
+				MultiSignature::Ecdsa(ec.sign(&payload))
+			}
+		};
+		let signatures = receipts.iter().map(|r| sign_as(r, &ed, &ec)).collect();
+		let tree = SumTree::build(receipts.iter().map(|r| (r.position(), r.leaf())).collect()).unwrap();
+		let batch = Batch { receipts, signatures, tree };
+		run_to_block(claim_open(0));
+		assert_ok!(batch.claim("edge", 0));
+		run_to_block(proof_open(0));
+		let proof = batch.proof(&drawn("edge", 0));
+		assert!(proof.iter().any(|l| l.receipt.viewer == ed_viewer) && proof.iter().any(|l| l.receipt.viewer == ec_viewer));
+
+		let (other_ed, other_ec) = (ed25519::Pair::from_string("//other", None).unwrap(), ecdsa::Pair::from_string("//other", None).unwrap());
+		for i in 0..2 {
+			let mut forged = proof.clone();
+			let k = forged.iter().position(|l| (l.receipt.viewer == ed_viewer) == (i == 0)).unwrap();
+			forged[k].signature = sign_as(&forged[k].receipt, &other_ed, &other_ec);
+			assert_noop!(submit("edge", 0, forged), Error::<Test>::BadReceiptSignature);
+		}
+		assert_ok!(submit("edge", 0, proof));
+		assert_eq!(Claims::<Test>::get(0, account("edge")).unwrap().status, ClaimStatus::Verified);
+	});
+}
+
+/// `submit_proof` is charged for the costliest signature scheme at its leaves and depth.
+#[test]
+fn a_proof_is_charged_for_the_costliest_signature_scheme() {
+	use frame_support::dispatch::GetDispatchInfo;
+	new_test_ext().execute_with(|| {
+		let batch = Batch::honest("edge", register_content(1), 0, 1);
+		for (s, d) in [(1, 0), (SAMPLES, 0), (1, 32), (SAMPLES, 32)] {
+			let mut leaf = batch.leaf(0);
+			leaf.path.siblings = vec![SumNode::leaf(&H256::zero(), 0); d as usize].try_into().unwrap();
+			let leaves: Proof = vec![leaf; s as usize].try_into().unwrap();
+			let charged = Call::<Test>::submit_proof { epoch: 0, leaves }.get_dispatch_info().call_weight;
+			for scheme in [
+				<() as WeightInfo>::submit_proof_sr25519(s, d),
+				<() as WeightInfo>::submit_proof_ed25519(s, d),
+				<() as WeightInfo>::submit_proof_ecdsa(s, d),
+			] {
+				assert!(scheme.all_lte(charged), "{scheme:?} over {charged:?} at s = {s}, d = {d}");
+			}
+		}
 	});
 }
 
@@ -1589,9 +1660,8 @@ mod attacks {
 			run_to_block_with_idle(EPOCH + 1, Weight::zero());
 		});
 		ext.commit_all().unwrap();
-		let db = <Test as frame_system::Config>::DbWeight::get();
 		// Room for the cursors and four items a block.
-		let budget = db.reads_writes(3, 1).saturating_add(db.reads_writes(4, 4));
+		let budget = <Test as Config>::WeightInfo::prune(4);
 		let mut blocks = 0;
 		loop {
 			let left = ext.execute_with(|| {

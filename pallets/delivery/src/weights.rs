@@ -53,7 +53,10 @@ pub trait WeightInfo {
 	fn bond_more() -> Weight;
 	fn resume() -> Weight;
 	fn submit_claim() -> Weight;
-	fn submit_proof(s: u32, d: u32, ) -> Weight;
+	fn submit_proof_sr25519(s: u32, d: u32, ) -> Weight;
+	fn submit_proof_ed25519(s: u32, d: u32, ) -> Weight;
+	fn submit_proof_ecdsa(s: u32, d: u32, ) -> Weight;
+	fn prune(n: u32, ) -> Weight;
 	fn report_sample() -> Weight;
 	fn authorize_report_sample() -> Weight;
 	fn seal_verified(v: u32, ) -> Weight;
@@ -215,7 +218,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Delivery::Edges` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[1, 16]`.
 	/// The range of component `d` is `[0, 32]`.
-	fn submit_proof(s: u32, d: u32, ) -> Weight {
+	fn submit_proof_sr25519(s: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `687 + s * (144 ±0)`
 		//  Estimated: `6028 + s * (3001 ±0)`
@@ -230,6 +233,67 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
+	}
+	/// Storage: `Delivery::Claims` (r:1 w:1)
+	/// Proof: `Delivery::Claims` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::Schedule` (r:1 w:0)
+	/// Proof: `Delivery::Schedule` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:2 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::Contents` (r:16 w:0)
+	/// Proof: `Delivery::Contents` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::Edges` (r:1 w:1)
+	/// Proof: `Delivery::Edges` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
+	/// The range of component `s` is `[1, 16]`.
+	/// The range of component `d` is `[0, 32]`.
+	fn submit_proof_ed25519(s: u32, d: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `687 + s * (144 ±0)`
+		//  Estimated: `6028 + s * (3001 ±0)`
+		// Minimum execution time: 266_330_000 picoseconds.
+		Weight::from_parts(110_656_866, 0)
+			.saturating_add(Weight::from_parts(0, 6028))
+			// Standard Error: 1_406_256
+			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
+			// Standard Error: 672_560
+			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
+	}
+	/// Storage: `Delivery::Claims` (r:1 w:1)
+	/// Proof: `Delivery::Claims` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::Schedule` (r:1 w:0)
+	/// Proof: `Delivery::Schedule` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:2 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::Contents` (r:16 w:0)
+	/// Proof: `Delivery::Contents` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::Edges` (r:1 w:1)
+	/// Proof: `Delivery::Edges` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
+	/// The range of component `s` is `[1, 16]`.
+	/// The range of component `d` is `[0, 32]`.
+	fn submit_proof_ecdsa(s: u32, d: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `687 + s * (144 ±0)`
+		//  Estimated: `6028 + s * (3001 ±0)`
+		// Minimum execution time: 266_330_000 picoseconds.
+		Weight::from_parts(110_656_866, 0)
+			.saturating_add(Weight::from_parts(0, 6028))
+			// Standard Error: 1_406_256
+			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
+			// Standard Error: 672_560
+			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
+	}
+	/// Placeholder until generated.
+	fn prune(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 0)
+			.saturating_add(Weight::from_parts(10_000_000, 3000).saturating_mul(n.into()))
 	}
 	/// Storage: `Aura::Authorities` (r:1 w:0)
 	/// Proof: `Aura::Authorities` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
@@ -392,7 +456,7 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
-	fn submit_proof(s: u32, d: u32, ) -> Weight {
+	fn submit_proof_sr25519(s: u32, d: u32, ) -> Weight {
 		Weight::from_parts(110_656_866, 0)
 			.saturating_add(Weight::from_parts(0, 6028))
 			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
@@ -401,6 +465,33 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
+	}
+	fn submit_proof_ed25519(s: u32, d: u32, ) -> Weight {
+		Weight::from_parts(110_656_866, 0)
+			.saturating_add(Weight::from_parts(0, 6028))
+			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
+	}
+	fn submit_proof_ecdsa(s: u32, d: u32, ) -> Weight {
+		Weight::from_parts(110_656_866, 0)
+			.saturating_add(Weight::from_parts(0, 6028))
+			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
+	}
+	/// Placeholder until generated.
+	fn prune(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 0)
+			.saturating_add(ParityDbWeight::get().reads_writes(3, 1))
+			.saturating_add(Weight::from_parts(10_000_000, 3000).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads_writes(1, 2).saturating_mul(n.into()))
 	}
 	fn report_sample() -> Weight {
 		Weight::from_parts(358_062_000, 0)

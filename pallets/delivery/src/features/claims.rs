@@ -72,6 +72,16 @@ impl<T: Config> Pallet<T> {
 		Some(sampling::draw_offsets(&seed, total_bytes, T::SamplesPerClaim::get()))
 	}
 
+	/// The weight of a proof of `leaves` receipts whose longest path has `depth` siblings: the
+	/// costliest of the `MultiSignature` schemes a viewer may sign receipts with, each
+	/// benchmarked (ECDSA recovers the key and hashes it to the account; sr25519 and ed25519
+	/// verify against it).
+	pub fn proof_weight(leaves: u32, depth: u32) -> Weight {
+		T::WeightInfo::submit_proof_sr25519(leaves, depth)
+			.max(T::WeightInfo::submit_proof_ed25519(leaves, depth))
+			.max(T::WeightInfo::submit_proof_ecdsa(leaves, depth))
+	}
+
 	/// Check `who`'s proof for `epoch`; on success mark the claim verified.
 	pub(crate) fn do_submit_proof(
 		who: T::AccountId,
