@@ -196,7 +196,7 @@ impl<T: Config> Pallet<T> {
 					break;
 				}
 				let ids: alloc::vec::Vec<ContentId> = RetiredContents::<T>::iter_key_prefix(cursor.retired)
-					.take(limit as usize + 1)
+					.take((limit as usize).saturating_add(1))
 					.collect();
 				let done = ids.len() <= limit as usize;
 				for id in ids.iter().take(limit as usize) {
