@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: set up the machine if needed, build once, run every suite.
-#   1. Rust unit tests (primitives, runtime, pallets) on mock runtimes.
+#   1. Rust unit tests (primitives, runtime, pallets) on mock runtimes, and every benchmark run
+#      once as a test (`--features runtime-benchmarks`).
 #   2. Rust end-to-end tests (tests/): the real vidchain-node on loopback, over JSON-RPC + subxt.
 #   3. JS client tests (tests/js): the real @polkadot/api 16.5.6 against the real node.
 # Exits non-zero if anything fails; the last line sums up passed and failed tests.
@@ -31,6 +32,11 @@ echo "== Rust unit tests =="
 cargo test --locked --release -p vidchain-primitives -p pallet-delivery -p vidchain-runtime 2>&1 | tee "$logdir/unit.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 count_cargo "$logdir/unit.log"
+
+echo "== benchmark tests (every benchmark once on the mock runtime, its checks included) =="
+cargo test --locked --release -p pallet-delivery --features runtime-benchmarks benchmarking 2>&1 | tee "$logdir/bench.log"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+count_cargo "$logdir/bench.log"
 
 echo "== Rust end-to-end tests (real node) =="
 VIDCHAIN_NODE_BIN=$VIDCHAIN_NODE_BIN cargo test --locked --release -p vidchain-tests -- --test-threads=2 2>&1 | tee "$logdir/e2e.log"

@@ -32,7 +32,7 @@
 // --template
 // scripts/pallet-weight-template.hbs
 // --output
-// /tmp/tmp.AkvnTAGGgZ/pallet_delivery-1.rs
+// /tmp/tmp.UBbqv8nish/pallet_delivery-1.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -56,11 +56,11 @@ pub trait WeightInfo {
 	fn submit_proof_sr25519(s: u32, d: u32, ) -> Weight;
 	fn submit_proof_ed25519(s: u32, d: u32, ) -> Weight;
 	fn submit_proof_ecdsa(s: u32, d: u32, ) -> Weight;
-	fn prune(n: u32, ) -> Weight;
 	fn report_sample() -> Weight;
 	fn authorize_report_sample() -> Weight;
 	fn seal_verified(v: u32, ) -> Weight;
 	fn seal_rejected(r: u32, ) -> Weight;
+	fn prune(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_delivery` measured on a Vidchain node, with the runtime's database weights.
@@ -76,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `146`
 		//  Estimated: `3991`
-		// Minimum execution time: 84_358_000 picoseconds.
-		Weight::from_parts(144_040_000, 0)
+		// Minimum execution time: 84_889_000 picoseconds.
+		Weight::from_parts(145_924_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -96,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `382`
 		//  Estimated: `3991`
-		// Minimum execution time: 79_549_000 picoseconds.
-		Weight::from_parts(138_460_000, 0)
+		// Minimum execution time: 79_329_000 picoseconds.
+		Weight::from_parts(138_911_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -114,8 +114,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `167`
 		//  Estimated: `3841`
-		// Minimum execution time: 87_534_000 picoseconds.
-		Weight::from_parts(132_849_000, 0)
+		// Minimum execution time: 86_894_000 picoseconds.
+		Weight::from_parts(151_134_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -128,8 +128,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `428`
 		//  Estimated: `3841`
-		// Minimum execution time: 28_764_000 picoseconds.
-		Weight::from_parts(53_481_000, 0)
+		// Minimum execution time: 27_362_000 picoseconds.
+		Weight::from_parts(48_441_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `407`
 		//  Estimated: `3841`
-		// Minimum execution time: 23_644_000 picoseconds.
-		Weight::from_parts(44_123_000, 0)
+		// Minimum execution time: 22_953_000 picoseconds.
+		Weight::from_parts(46_647_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -156,8 +156,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `569`
 		//  Estimated: `3841`
-		// Minimum execution time: 74_571_000 picoseconds.
-		Weight::from_parts(124_955_000, 0)
+		// Minimum execution time: 73_999_000 picoseconds.
+		Weight::from_parts(135_123_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -172,8 +172,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `565`
 		//  Estimated: `3841`
-		// Minimum execution time: 85_611_000 picoseconds.
-		Weight::from_parts(162_534_000, 0)
+		// Minimum execution time: 81_974_000 picoseconds.
+		Weight::from_parts(140_213_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -184,8 +184,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `415`
 		//  Estimated: `3841`
-		// Minimum execution time: 22_812_000 picoseconds.
-		Weight::from_parts(43_461_000, 0)
+		// Minimum execution time: 22_282_000 picoseconds.
+		Weight::from_parts(39_183_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -200,8 +200,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `428`
 		//  Estimated: `3841`
-		// Minimum execution time: 46_487_000 picoseconds.
-		Weight::from_parts(71_975_000, 0)
+		// Minimum execution time: 41_989_000 picoseconds.
+		Weight::from_parts(68_158_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -218,17 +218,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Delivery::Edges` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[1, 16]`.
 	/// The range of component `d` is `[0, 32]`.
-	fn submit_proof_sr25519(s: u32, d: u32, ) -> Weight {
+	fn submit_proof_sr25519(s: u32, _d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `687 + s * (144 ±0)`
 		//  Estimated: `6028 + s * (3001 ±0)`
-		// Minimum execution time: 266_330_000 picoseconds.
-		Weight::from_parts(110_656_866, 0)
+		// Minimum execution time: 174_737_000 picoseconds.
+		Weight::from_parts(287_011_252, 0)
 			.saturating_add(Weight::from_parts(0, 6028))
-			// Standard Error: 1_406_256
-			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
-			// Standard Error: 672_560
-			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			// Standard Error: 1_223_565
+			.saturating_add(Weight::from_parts(101_304_693, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -250,13 +248,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `687 + s * (144 ±0)`
 		//  Estimated: `6028 + s * (3001 ±0)`
-		// Minimum execution time: 266_330_000 picoseconds.
-		Weight::from_parts(110_656_866, 0)
+		// Minimum execution time: 174_948_000 picoseconds.
+		Weight::from_parts(187_251_000, 0)
 			.saturating_add(Weight::from_parts(0, 6028))
-			// Standard Error: 1_406_256
-			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
-			// Standard Error: 672_560
-			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			// Standard Error: 576_510
+			.saturating_add(Weight::from_parts(99_099_013, 0).saturating_mul(s.into()))
+			// Standard Error: 288_859
+			.saturating_add(Weight::from_parts(2_063_052, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -274,26 +272,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Delivery::Edges` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[1, 16]`.
 	/// The range of component `d` is `[0, 32]`.
-	fn submit_proof_ecdsa(s: u32, d: u32, ) -> Weight {
+	fn submit_proof_ecdsa(s: u32, _d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `687 + s * (144 ±0)`
 		//  Estimated: `6028 + s * (3001 ±0)`
-		// Minimum execution time: 266_330_000 picoseconds.
-		Weight::from_parts(110_656_866, 0)
+		// Minimum execution time: 214_833_000 picoseconds.
+		Weight::from_parts(421_873_125, 0)
 			.saturating_add(Weight::from_parts(0, 6028))
-			// Standard Error: 1_406_256
-			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
-			// Standard Error: 672_560
-			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			// Standard Error: 1_724_701
+			.saturating_add(Weight::from_parts(95_303_735, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
-	}
-	/// Placeholder until generated.
-	fn prune(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 0)
-			.saturating_add(Weight::from_parts(10_000_000, 3000).saturating_mul(n.into()))
 	}
 	/// Storage: `Aura::Authorities` (r:1 w:0)
 	/// Proof: `Aura::Authorities` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
@@ -317,8 +308,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1006`
 		//  Estimated: `3991`
-		// Minimum execution time: 189_906_000 picoseconds.
-		Weight::from_parts(358_062_000, 0)
+		// Minimum execution time: 197_992_000 picoseconds.
+		Weight::from_parts(311_023_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -339,8 +330,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `810`
 		//  Estimated: `3991`
-		// Minimum execution time: 108_043_000 picoseconds.
-		Weight::from_parts(188_083_000, 0)
+		// Minimum execution time: 106_409_000 picoseconds.
+		Weight::from_parts(177_483_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
@@ -357,11 +348,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `821 + v * (86 ±0)`
 		//  Estimated: `3574 + v * (2584 ±0)`
-		// Minimum execution time: 42_079_000 picoseconds.
-		Weight::from_parts(297_142_159, 0)
+		// Minimum execution time: 37_621_000 picoseconds.
+		Weight::from_parts(41_527_000, 0)
 			.saturating_add(Weight::from_parts(0, 3574))
-			// Standard Error: 414_118
-			.saturating_add(Weight::from_parts(12_100_193, 0).saturating_mul(v.into()))
+			// Standard Error: 82_073
+			.saturating_add(Weight::from_parts(10_453_705, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -386,16 +377,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + r * (330 ±0)`
 		//  Estimated: `3574 + r * (2851 ±0)`
-		// Minimum execution time: 37_240_000 picoseconds.
-		Weight::from_parts(40_586_000, 0)
+		// Minimum execution time: 38_863_000 picoseconds.
+		Weight::from_parts(41_858_000, 0)
 			.saturating_add(Weight::from_parts(0, 3574))
-			// Standard Error: 407_863
-			.saturating_add(Weight::from_parts(110_935_936, 0).saturating_mul(r.into()))
+			// Standard Error: 862_553
+			.saturating_add(Weight::from_parts(103_695_979, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2851).saturating_mul(r.into()))
+	}
+	/// Storage: `Delivery::Pruning` (r:1 w:1)
+	/// Proof: `Delivery::Pruning` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::Schedule` (r:1 w:0)
+	/// Proof: `Delivery::Schedule` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::LastSealedEpoch` (r:1 w:0)
+	/// Proof: `Delivery::LastSealedEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::RetiredContents` (r:1001 w:1000)
+	/// Proof: `Delivery::RetiredContents` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Delivery::Contents` (r:0 w:1000)
+	/// Proof: `Delivery::Contents` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 1000]`.
+	fn prune(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `169 + n * (36 ±0)`
+		//  Estimated: `3509 + n * (2519 ±0)`
+		// Minimum execution time: 26_670_000 picoseconds.
+		Weight::from_parts(27_572_000, 0)
+			.saturating_add(Weight::from_parts(0, 3509))
+			// Standard Error: 68_196
+			.saturating_add(Weight::from_parts(9_505_024, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2519).saturating_mul(n.into()))
 	}
 }
 
@@ -403,124 +420,125 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// without their own `DbWeight`.
 impl WeightInfo for () {
 	fn register_content() -> Weight {
-		Weight::from_parts(144_040_000, 0)
+		Weight::from_parts(145_924_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn retire_content() -> Weight {
-		Weight::from_parts(138_460_000, 0)
+		Weight::from_parts(138_911_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn register_edge() -> Weight {
-		Weight::from_parts(132_849_000, 0)
+		Weight::from_parts(151_134_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_edge() -> Weight {
-		Weight::from_parts(53_481_000, 0)
+		Weight::from_parts(48_441_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(44_123_000, 0)
+		Weight::from_parts(46_647_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(124_955_000, 0)
+		Weight::from_parts(135_123_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn bond_more() -> Weight {
-		Weight::from_parts(162_534_000, 0)
+		Weight::from_parts(140_213_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(43_461_000, 0)
+		Weight::from_parts(39_183_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_claim() -> Weight {
-		Weight::from_parts(71_975_000, 0)
+		Weight::from_parts(68_158_000, 0)
 			.saturating_add(Weight::from_parts(0, 3841))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
-	fn submit_proof_sr25519(s: u32, d: u32, ) -> Weight {
-		Weight::from_parts(110_656_866, 0)
+	fn submit_proof_sr25519(s: u32, _d: u32, ) -> Weight {
+		Weight::from_parts(287_011_252, 0)
 			.saturating_add(Weight::from_parts(0, 6028))
-			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
-			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(101_304_693, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
 	}
 	fn submit_proof_ed25519(s: u32, d: u32, ) -> Weight {
-		Weight::from_parts(110_656_866, 0)
+		Weight::from_parts(187_251_000, 0)
 			.saturating_add(Weight::from_parts(0, 6028))
-			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
-			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(99_099_013, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(2_063_052, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
 	}
-	fn submit_proof_ecdsa(s: u32, d: u32, ) -> Weight {
-		Weight::from_parts(110_656_866, 0)
+	fn submit_proof_ecdsa(s: u32, _d: u32, ) -> Weight {
+		Weight::from_parts(421_873_125, 0)
 			.saturating_add(Weight::from_parts(0, 6028))
-			.saturating_add(Weight::from_parts(105_845_031, 0).saturating_mul(s.into()))
-			.saturating_add(Weight::from_parts(4_400_189, 0).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(95_303_735, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(s.into()))
-	}
-	/// Placeholder until generated.
-	fn prune(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 0)
-			.saturating_add(ParityDbWeight::get().reads_writes(3, 1))
-			.saturating_add(Weight::from_parts(10_000_000, 3000).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads_writes(1, 2).saturating_mul(n.into()))
 	}
 	fn report_sample() -> Weight {
-		Weight::from_parts(358_062_000, 0)
+		Weight::from_parts(311_023_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_report_sample() -> Weight {
-		Weight::from_parts(188_083_000, 0)
+		Weight::from_parts(177_483_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 	}
 	fn seal_verified(v: u32, ) -> Weight {
-		Weight::from_parts(297_142_159, 0)
+		Weight::from_parts(41_527_000, 0)
 			.saturating_add(Weight::from_parts(0, 3574))
-			.saturating_add(Weight::from_parts(12_100_193, 0).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(10_453_705, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2584).saturating_mul(v.into()))
 	}
 	fn seal_rejected(r: u32, ) -> Weight {
-		Weight::from_parts(40_586_000, 0)
+		Weight::from_parts(41_858_000, 0)
 			.saturating_add(Weight::from_parts(0, 3574))
-			.saturating_add(Weight::from_parts(110_935_936, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(103_695_979, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2851).saturating_mul(r.into()))
+	}
+	fn prune(n: u32, ) -> Weight {
+		Weight::from_parts(27_572_000, 0)
+			.saturating_add(Weight::from_parts(0, 3509))
+			.saturating_add(Weight::from_parts(9_505_024, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2519).saturating_mul(n.into()))
 	}
 }
