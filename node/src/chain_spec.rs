@@ -6,11 +6,13 @@ use vidchain_runtime::WASM_BINARY;
 /// A chain spec of this node (genesis built by the runtime from a preset or a patch).
 pub type ChainSpec = sc_service::GenericChainSpec;
 
-/// `tokenSymbol`, `tokenDecimals` and `ss58Format`, as wallets read them from `system_properties`.
+/// `tokenSymbol`, `tokenDecimals` and `ss58Format`, as wallets read them from `system_properties`:
+/// both tokens, the native VID first (what polkadot.js treats as the chain's token), then FUEL.
 pub fn properties() -> Properties {
+	use vidchain_primitives::{FUEL_DECIMALS, FUEL_SYMBOL, TOKEN_DECIMALS, TOKEN_SYMBOL};
 	let mut props = Properties::new();
-	props.insert("tokenSymbol".into(), vidchain_primitives::TOKEN_SYMBOL.into());
-	props.insert("tokenDecimals".into(), vidchain_primitives::TOKEN_DECIMALS.into());
+	props.insert("tokenSymbol".into(), serde_json::json!([TOKEN_SYMBOL, FUEL_SYMBOL]));
+	props.insert("tokenDecimals".into(), serde_json::json!([TOKEN_DECIMALS, FUEL_DECIMALS]));
 	props.insert("ss58Format".into(), vidchain_primitives::SS58_PREFIX.into());
 	props
 }

@@ -1,6 +1,6 @@
 //! The node's JSON-RPC extensions beyond the standard `chain_*`, `state_*`, `author_*` and
-//! `system_*` methods: `system_accountNextIndex` and `payment_queryInfo` /
-//! `payment_queryFeeDetails`.
+//! `system_*` methods: `system_accountNextIndex`, `payment_queryInfo` /
+//! `payment_queryFeeDetails`, and Vidchain's `rewards_*` ([`crate::rewards_rpc`]).
 
 #![warn(missing_docs)]
 
@@ -32,8 +32,10 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: vidchain_primitives::rewards::RewardsApi<Block, AccountId, vidchain_primitives::BlockNumber>,
 	P: TransactionPool + 'static,
 {
+	use crate::rewards_rpc::{Rewards, RewardsRpcServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -41,7 +43,8 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Rewards::new(client).into_rpc())?;
 
 	Ok(module)
 }

@@ -16,11 +16,14 @@ pub type EpochIndex = u32;
 
 /// Prefix of every receipt signature payload, so a receipt signature can never be replayed as
 /// a signature over anything else (a transaction, a sample report, a message of another
-/// protocol). Version 2 is followed by the genesis hash of the chain the receipt is for.
-pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"vidchain/receipt/v2";
+/// protocol). Version 3 (receipts with a price) is followed by the genesis hash of the chain the receipt is for.
+pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"vidchain/receipt/v3";
 
 /// Prefix of every sample report signature payload (followed by the genesis hash).
 pub const REPORT_SIGNING_CONTEXT: &[u8] = b"vidchain/sample-report/v1";
+
+/// A mebibyte: the unit of delivery prices (`price_per_mib`).
+pub const MIB: u64 = 1 << 20;
 
 /// Domain tag of receipt positions.
 const POSITION_CONTEXT: &[u8] = b"vidchain/receipt-position/v1";
@@ -66,7 +69,8 @@ pub fn chunk_range_bytes(chunk_size: u32, total_bytes: u64, first_chunk: u32, ch
 }
 
 /// A viewer's signed statement: `edge` gave me `chunk_count` chunks (`bytes` bytes) of `content`,
-/// starting at chunk `first_chunk`, in `epoch`, in session `session_nonce`.
+/// starting at chunk `first_chunk`, in `epoch`, in session `session_nonce`, and I pay
+/// `price_per_mib` for them.
 ///
 /// A viewer picks a fresh `session_nonce` for every session with an edge; the chain counts an
 /// `(edge, viewer, session_nonce)` at most once per epoch. `bytes` must be the exact length of the
@@ -89,8 +93,10 @@ pub struct DeliveryReceipt<AccountId> {
 	pub chunk_count: u32,
 	/// Bytes served: exactly the length of the chunk range.
 	pub bytes: u64,
+	/// The price the viewer agreed to pay, in FUEL base units per MiB ([`MIB`] bytes); a receipt
+	/// of sponsored content is paid by the content's sponsor pool at the pool's price instead.
+	pub price_per_mib: u128,
 	/// The epoch the chunks were served in.
-	pub epoch: EpochIndex,
 	/// Time to first byte, in milliseconds, as the viewer measured it.
 	pub ttfb_ms: u32,
 	/// Throughput, in kilobits per second, as the viewer measured it.

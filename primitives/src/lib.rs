@@ -9,6 +9,7 @@
 //! - [`sum_tree`]: the Merkle sum tree an edge commits its receipts to;
 //! - [`manifest`]: content manifests (Merkle root over chunk hashes, `binary-merkle-tree`);
 //! - [`sampling`]: the byte-weighted draw of a claim and the check that a proof covers it;
+//! - [`rewards`]: escrows, payouts, epoch reports, the emission schedule and `RewardsApi`;
 //! - [`ocw_crypto`]: the validators' off-chain-worker key (`vocw`, sr25519);
 //! - [`traits`]: the seams between pallets.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -17,6 +18,7 @@ extern crate alloc;
 
 pub mod delivery;
 pub mod manifest;
+pub mod rewards;
 pub mod sampling;
 pub mod sum_tree;
 pub mod traits;
@@ -74,6 +76,15 @@ pub const TOKEN_SYMBOL: &str = "VID";
 pub const TOKEN_DECIMALS: u8 = 12;
 /// SS58 address prefix (42: the generic Substrate prefix, so every wallet reads the addresses).
 pub const SS58_PREFIX: u16 = 42;
+
+/// FUEL's asset id in `pallet-assets`, reserved at genesis.
+pub const FUEL_ASSET_ID: u32 = 1;
+/// FUEL's symbol.
+pub const FUEL_SYMBOL: &str = "FUEL";
+/// Decimal places of FUEL.
+pub const FUEL_DECIMALS: u8 = 12;
+/// One FUEL in base units.
+pub const FUEL: Balance = 10u128.pow(FUEL_DECIMALS as u32);
 
 /// One VID in base units.
 pub const VID: Balance = 10u128.pow(TOKEN_DECIMALS as u32);

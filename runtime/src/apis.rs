@@ -1,6 +1,6 @@
 //! The runtime APIs the node and clients call: block building and execution, metadata (up to
 //! v16), transaction validation, off-chain workers, consensus (Aura, GRANDPA), session keys,
-//! nonces, fees and genesis presets.
+//! nonces, fees, genesis presets, and Vidchain's `RewardsApi`.
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -19,7 +19,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Rewards, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
@@ -146,6 +146,23 @@ impl_runtime_apis! {
 			_authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			None
+		}
+	}
+
+	impl vidchain_primitives::rewards::RewardsApi<Block, AccountId, BlockNumber> for Runtime {
+		fn pending_rewards(who: AccountId) -> vidchain_primitives::rewards::PendingRewards {
+			Rewards::pending(&who)
+		}
+		fn epoch_report(
+			epoch: vidchain_primitives::delivery::EpochIndex,
+		) -> Option<vidchain_primitives::rewards::EpochReport<AccountId>> {
+			Rewards::epoch_report(epoch)
+		}
+		fn schedule() -> vidchain_primitives::rewards::EmissionSchedule {
+			Rewards::schedule()
+		}
+		fn escrow(viewer: AccountId) -> Option<vidchain_primitives::rewards::Escrow<BlockNumber>> {
+			pallet_rewards::Escrows::<Runtime>::get(viewer)
 		}
 	}
 

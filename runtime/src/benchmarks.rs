@@ -9,4 +9,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_nfts, Nfts]
 	[pallet_delivery, Delivery]
+	[pallet_rewards, Rewards]
 );

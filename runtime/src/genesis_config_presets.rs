@@ -9,7 +9,8 @@
 //! `aura.authorities`, `grandpa.authorities` and `balances.balances`, which tools such as
 //! zombienet rewrite for their own validators.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, VID};
+use crate::{AccountId, AssetsConfig, BalancesConfig, RuntimeGenesisConfig, SudoConfig, VID};
+use vidchain_primitives::{FUEL, FUEL_ASSET_ID, FUEL_DECIMALS, FUEL_SYMBOL};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -23,8 +24,30 @@ pub const DEV_EPOCH_LENGTH: crate::BlockNumber = 10;
 /// Blocks of each claim and proof window on development networks.
 pub const DEV_WINDOW: crate::BlockNumber = 3;
 
-/// What each endowed development account starts with: one million VID.
+/// What each endowed development account starts with: one million VID…
 pub const ENDOWMENT: crate::Balance = 1_000_000 * VID;
+/// …and one million FUEL.
+pub const FUEL_ENDOWMENT: crate::Balance = 1_000_000 * FUEL;
+
+/// FUEL at genesis: asset [`FUEL_ASSET_ID`], sufficient (an account needs no VID to hold it),
+/// minimum balance 1, owned by pallet-rewards' keyless account (so only emission mints it), with
+/// its metadata; `endowed` accounts and the treasury (1 FUEL, so it exists) hold some.
+pub fn fuel_genesis(endowed: &[AccountId]) -> AssetsConfig {
+	use sp_runtime::traits::AccountIdConversion;
+	let owner: AccountId = crate::configs::RewardsPalletId::get().into_account_truncating();
+	let treasury = crate::configs::TreasuryAccount::get();
+	AssetsConfig {
+		assets: vec![(FUEL_ASSET_ID, owner, true, 1)],
+		metadata: vec![(FUEL_ASSET_ID, b"Vidchain FUEL".to_vec(), FUEL_SYMBOL.as_bytes().to_vec(), FUEL_DECIMALS)],
+		accounts: endowed
+			.iter()
+			.map(|who| (FUEL_ASSET_ID, who.clone(), FUEL_ENDOWMENT))
+			.chain([(FUEL_ASSET_ID, treasury, FUEL)])
+			.collect(),
+		next_asset_id: None,
+		reserves: vec![],
+	}
+}
 
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
@@ -41,6 +64,7 @@ fn testnet_genesis(
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
+		assets: fuel_genesis(&endowed_accounts),
 		sudo: SudoConfig { key: Some(root) },
 		delivery: pallet_delivery::GenesisConfig {
 			epoch_length: DEV_EPOCH_LENGTH,

@@ -159,11 +159,17 @@ mod runtime {
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 
+	#[runtime::pallet_index(7)]
+	pub type Assets = pallet_assets;
+
 	#[runtime::pallet_index(10)]
 	pub type Nfts = pallet_nfts;
 
 	#[runtime::pallet_index(20)]
 	pub type Delivery = pallet_delivery;
+
+	#[runtime::pallet_index(21)]
+	pub type Rewards = pallet_rewards;
 }
 
 #[cfg(test)]

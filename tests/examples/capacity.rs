@@ -319,6 +319,7 @@ fn receipts(edge: &AccountId, content: ContentId, viewers: &[(Keypair, AccountId
 			first_chunk: (i % CHUNKS as u64) as u32,
 			chunk_count: 1,
 			bytes: CHUNK as u64,
+			price_per_mib: 1_000_000,
 			epoch: 0,
 			ttfb_ms: 25,
 			throughput_kbps: 40_000,

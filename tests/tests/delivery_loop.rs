@@ -2,7 +2,9 @@
 //! viewers sign receipts for an edge, the edge claims its sum tree, reads its draw from chain
 //! state (the seed block's hash, with the primitives the runtime uses), proves and is verified;
 //! a second edge claims and never proves and is rejected and slashed at sealing; a third edge
-//! inflates its claim with a junk leaf and its proof is refused.
+//! inflates its claim with a junk leaf and its proof is refused. The viewers pay for the verified
+//! claim from their FUEL escrows (pallet-rewards), and the epoch's payout report, read over the
+//! `rewards_epochReport` JSON-RPC method, says who was paid and who qualified for emission.
 
 use codec::Encode;
 use std::time::Duration;
@@ -12,7 +14,7 @@ use vidchain_primitives::{
 	delivery::{content_id, DeliveryReceipt, ProofLeaf},
 	manifest, sampling,
 	sum_tree::{SumNode, SumTree},
-	AccountId, Hash, Signature, VID,
+	AccountId, Hash, Signature, FUEL, FUEL_ASSET_ID, VID,
 };
 use vidchain_tests::{account_id, best_height, block_hash, sign, submit, wait_until_at_least, Node, PreEncoded, RawCall, Storage};
 
@@ -73,6 +75,17 @@ async fn claim_of(api: &OnlineClient<PolkadotConfig>, epoch: u32, edge: &Keypair
 	Ok(at.storage().fetch(addr, (epoch, edge.public_key().to_account_id())).await?.decode()?)
 }
 
+async fn fuel_of(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> anyhow::Result<u128> {
+	#[derive(DecodeAsType)]
+	#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+	struct AssetAccount {
+		balance: u128,
+	}
+	let at = api.at_current_block().await?;
+	let addr = dynamic::storage::<(u32, AccountId32), AssetAccount>("Assets", "Account");
+	Ok(at.storage().fetch(addr, (FUEL_ASSET_ID, who.public_key().to_account_id())).await?.decode()?.balance)
+}
+
 async fn bond_of(api: &OnlineClient<PolkadotConfig>, edge: &Keypair) -> anyhow::Result<u128> {
 	let at = api.at_current_block().await?;
 	let addr = dynamic::storage::<(AccountId32,), EdgeInfo>("Delivery", "Edges");
@@ -91,6 +104,16 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 	// Dave, the attacker, gets VID for a bond.
 	let fund = dynamic::transaction("Balances", "transfer_keep_alive", (dave.public_key().to_address::<()>(), 5_000 * VID));
 	submit(&api, &fund, &alice).await?.map_err(anyhow::Error::msg)?;
+	// The viewers get VID for fees and FUEL, and put 100 FUEL each in escrow.
+	for viewer in &viewers {
+		let to = viewer.public_key().to_address::<()>();
+		let vid = dynamic::transaction("Balances", "transfer_keep_alive", (to.clone(), 10 * VID));
+		submit(&api, &vid, &alice).await?.map_err(anyhow::Error::msg)?;
+		let fuel = dynamic::transaction("Assets", "transfer_keep_alive", (codec::Compact(FUEL_ASSET_ID), to, 200 * FUEL));
+		submit(&api, &fuel, &alice).await?.map_err(anyhow::Error::msg)?;
+		let escrow = dynamic::transaction("Rewards", "deposit_escrow", (100 * FUEL, 10 * FUEL));
+		submit(&api, &escrow, viewer).await?.map_err(anyhow::Error::msg)?;
+	}
 
 	// Alice registers a 16-chunk video; three edges bond: Bob (honest), Alice (never proves),
 	// Dave (inflates).
@@ -125,6 +148,8 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 					first_chunk: (i % 16) as u32,
 					chunk_count: 1,
 					bytes: chunk as u64,
+					// 1 FUEL per MiB.
+					price_per_mib: FUEL,
 					epoch,
 					ttfb_ms: 20,
 					throughput_kbps: 50_000,
@@ -168,6 +193,7 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 		RawCall { pallet: "Delivery", call: "submit_proof", args: PreEncoded((epoch, leaves).encode()) }
 	};
 	let (p1, p3) = (prove(&bob, &honest), prove(&dave, &inflated));
+	let bob_fuel = fuel_of(&api, &bob).await?;
 	let (r1, r3) = tokio::join!(submit(&api, &p1, &bob), submit(&api, &p3, &dave));
 	r1?.map_err(anyhow::Error::msg)?;
 	let refused = r3?.expect_err("a claim with 1 000× junk bytes is not verified");
@@ -175,6 +201,10 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 	let verified = claim_of(&api, epoch, &bob).await?;
 	assert_eq!(verified.status, ClaimStatus::Verified);
 	assert_eq!(verified.total_bytes, 12 * chunk as u64);
+	// Bob was paid from the viewers' escrows: 16 offsets of 12 KiB at 1 FUEL per MiB, 85 % his.
+	let due = 12 * chunk as u128 * FUEL / (1 << 20);
+	let received = fuel_of(&api, &bob).await? - bob_fuel;
+	assert!(received <= due * 85 / 100 && received + 16 >= due * 85 / 100, "Bob received {received} of {due}");
 
 	// Sealing, at the end of the proof window: Alice's and Dave's claims rejected and slashed.
 	let seal = seed_block + 1 + WINDOW;
@@ -187,6 +217,23 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 	assert_eq!(bond_of(&api, &alice).await?, bond - bond / 10);
 	assert_eq!(bond_of(&api, &dave).await?, bond - bond / 10);
 	assert_eq!(bond_of(&api, &bob).await?, bond);
+
+	// The payout report: Bob paid and qualified for emission; Alice and Dave not.
+	let report: serde_json::Value = rpc.request("rewards_epochReport", subxt::rpcs::rpc_params![epoch]).await?;
+	let line = |who: &Keypair| {
+		let id = account_id(who).to_string();
+		report["edges"].as_array().unwrap().iter().find(|e| e["edge"] == id.as_str()).cloned()
+	};
+	let bob_line = line(&bob).expect("Bob is in the report");
+	assert_eq!(bob_line["payout"]["verifiedBytes"], 12 * chunk as u64);
+	assert_eq!(bob_line["payout"]["paid"].as_u64().map(u128::from), Some(received));
+	assert!(bob_line["payout"]["weight"].as_f64().unwrap() > 0.0, "{bob_line}");
+	for loser in [&alice, &dave] {
+		let l = line(loser).expect("a rejected claim is in the report");
+		assert_eq!(l["payout"]["weight"], 0, "{l}");
+		assert_eq!(l["emission"], 0, "{l}");
+	}
+	assert!(report["totals"]["sealed"].as_bool().unwrap());
 
 	let status = node.stop(Duration::from_secs(30))?;
 	assert!(status.success(), "clean shutdown, got {status}");

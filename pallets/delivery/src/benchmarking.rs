@@ -170,6 +170,7 @@ where
 			first_chunk: 0,
 			chunk_count: 0,
 			bytes: 0,
+			price_per_mib: 1_000,
 			epoch: 0,
 			ttfb_ms: 30,
 			throughput_kbps: 10_000,

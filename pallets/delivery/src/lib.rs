@@ -108,7 +108,7 @@ pub mod weights;
 
 pub use vidchain_primitives::{
 	delivery::{ContentId, DeliveryReceipt, EpochIndex, ProofLeaf, SampleOutcome, SampleReport},
-	traits::{ContentRegistry, DeliveryLedger},
+	traits::{ContentRegistry, DeliveryLedger, DeliveryPayments, DrawnReceipt},
 };
 
 /// Log target of this pallet.
@@ -269,9 +269,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type ScoreOnSampleFailure: Get<u32>;
 
-		/// Score gained per verified claim.
-		#[pallet::constant]
-		type ScoreOnClaimVerified: Get<u32>;
+		/// Who settles payments for verified claims and shares emission at sealing
+		/// (pallet-rewards on Vidchain; `()` for none).
+		type Payments: DeliveryPayments<Self::AccountId>;
 
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;

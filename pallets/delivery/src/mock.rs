@@ -75,6 +75,49 @@ parameter_types! {
 	pub static SealPerBlock: u32 = 1_000;
 }
 
+/// What delivery told the payments seam, in order.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum PaymentCall {
+	Verified { edge: AccountId, epoch: u32, total_bytes: u64, samples: u32, drawn: Vec<vidchain_primitives::traits::DrawnReceipt<AccountId>> },
+	Sealed { edge: AccountId, epoch: u32, verified: bool, bond: u128, score: u32 },
+	EpochSealed(u32),
+}
+
+parameter_types! {
+	pub static PaymentCalls: Vec<PaymentCall> = vec![];
+}
+
+/// The payments seam of the mock: records every call in [`PaymentCalls`].
+pub struct RecordedPayments;
+impl vidchain_primitives::traits::DeliveryPayments<AccountId> for RecordedPayments {
+	fn on_claim_verified(
+		edge: &AccountId,
+		epoch: u32,
+		total_bytes: u64,
+		samples: u32,
+		drawn: &[vidchain_primitives::traits::DrawnReceipt<AccountId>],
+	) {
+		PaymentCalls::mutate(|c| {
+			c.push(PaymentCall::Verified { edge: edge.clone(), epoch, total_bytes, samples, drawn: drawn.to_vec() })
+		});
+	}
+	fn on_claim_verified_weight(drawn: u32) -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000_000 * drawn as u64, 0)
+	}
+	fn on_claim_sealed(edge: &AccountId, epoch: u32, verified: bool, bond: u128, score: u32) {
+		PaymentCalls::mutate(|c| c.push(PaymentCall::Sealed { edge: edge.clone(), epoch, verified, bond, score }));
+	}
+	fn on_claim_sealed_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000_000, 0)
+	}
+	fn on_epoch_sealed(epoch: u32) {
+		PaymentCalls::mutate(|c| c.push(PaymentCall::EpochSealed(epoch)));
+	}
+	fn on_epoch_sealed_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000_000, 0)
+	}
+}
+
 /// The validator set of the mock: whatever the test put in [`ValidatorKeys`].
 pub struct MockValidators;
 impl pallet_delivery::ValidatorSet<ocw_crypto::Public> for MockValidators {
@@ -114,7 +157,7 @@ impl pallet_delivery::Config for Test {
 	type InitialScore = ConstU32<500_000>;
 	type ScoreOnSampleSuccess = ConstU32<1_000>;
 	type ScoreOnSampleFailure = ConstU32<50_000>;
-	type ScoreOnClaimVerified = ConstU32<10_000>;
+	type Payments = RecordedPayments;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockValidators;

@@ -83,6 +83,7 @@ fn receipt_of(edge: &AccountId, content: H256, viewer: &str, nonce: u64, epoch: 
 		first_chunk: chunk % CHUNKS,
 		chunk_count: 1,
 		bytes: CHUNK as u64,
+		price_per_mib: 2_000,
 		epoch,
 		ttfb_ms: 40,
 		throughput_kbps: 8_000,
@@ -476,7 +477,8 @@ fn claim_happy_path_with_ten_thousand_signed_receipts() {
 		assert_eq!(Claims::<Test>::get(0, account("edge")).unwrap().status, ClaimStatus::Verified);
 		let edge = Edges::<Test>::get(account("edge")).unwrap();
 		assert_eq!(edge.pending_claims, 0);
-		assert_eq!(edge.score, 510_000);
+		// A verified claim does not move the score: only validators' samples do.
+		assert_eq!(edge.score, 500_000);
 		assert_eq!(<Delivery as DeliveryLedger<_>>::verified_bytes(&account("edge"), 0), root.sum);
 		assert_eq!(<Delivery as DeliveryLedger<_>>::verified_bytes(&account("edge"), 1), 0);
 		// A verified claim cannot be proven again.
@@ -642,6 +644,51 @@ fn receipts_signed_with_ed25519_or_ecdsa_verify() {
 		}
 		assert_ok!(submit("edge", 0, proof));
 		assert_eq!(Claims::<Test>::get(0, account("edge")).unwrap().status, ClaimStatus::Verified);
+	});
+}
+
+/// The seam to payments: a verified claim hands over each drawn receipt's payer, content, price
+/// and how many of the drawn offsets it holds (together, all of them); sealing hands over each
+/// claim once, verified or not, with the edge's bond and score, then the epoch once.
+#[test]
+fn payments_hear_of_each_verified_claim_and_of_sealing() {
+	new_test_ext().execute_with(|| {
+		let content = register_content(1);
+		register_edge("edge");
+		register_edge("lazy");
+		let batch = Batch::honest("edge", content, 0, 6);
+		let lazy = Batch::honest("lazy", content, 0, 3);
+		run_to_block(claim_open(0));
+		assert_ok!(batch.claim("edge", 0));
+		assert_ok!(lazy.claim("lazy", 0));
+		run_to_block(proof_open(0));
+		let proof = batch.proof(&drawn("edge", 0));
+		PaymentCalls::take();
+		assert_ok!(submit("edge", 0, proof.clone()));
+		let calls = PaymentCalls::take();
+		let [PaymentCall::Verified { edge, epoch: 0, total_bytes, samples, drawn }] = &calls[..] else {
+			panic!("one call: {calls:?}")
+		};
+		assert_eq!((edge, *total_bytes, *samples), (&account("edge"), batch.tree.root().sum, SAMPLES));
+		assert_eq!(drawn.len(), proof.len());
+		assert_eq!(drawn.iter().map(|d| d.hits).sum::<u32>(), SAMPLES);
+		for (d, leaf) in drawn.iter().zip(proof.iter()) {
+			assert_eq!((&d.viewer, d.content, d.price_per_mib), (&leaf.receipt.viewer, leaf.receipt.content, leaf.receipt.price_per_mib));
+			assert!(d.hits >= 1);
+		}
+		// A refused proof tells payments nothing.
+		assert_noop!(submit("edge", 0, proof), Error::<Test>::ClaimNotPending);
+		assert!(PaymentCalls::get().is_empty());
+
+		run_to_block(seal_block(0) + 2);
+		let calls = PaymentCalls::take();
+		let bond = |who: &str| Edges::<Test>::get(account(who)).unwrap().bond;
+		assert!(calls.contains(&PaymentCall::Sealed { edge: account("edge"), epoch: 0, verified: true, bond: bond("edge"), score: 500_000 }));
+		assert!(calls.contains(&PaymentCall::Sealed { edge: account("lazy"), epoch: 0, verified: false, bond: bond("lazy"), score: 500_000 }));
+		assert!(bond("lazy") < MIN_BOND, "the lazy edge was slashed first");
+		assert_eq!(calls.iter().filter(|c| matches!(c, PaymentCall::Sealed { .. })).count(), 2);
+		assert_eq!(calls.last(), Some(&PaymentCall::EpochSealed(0)));
+		assert_eq!(calls.iter().filter(|c| matches!(c, PaymentCall::EpochSealed(_))).count(), 1);
 	});
 }
 

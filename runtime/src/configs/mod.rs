@@ -5,8 +5,10 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{
-		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf,
+		tokens::imbalance::ResolveTo, AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64,
+		ConstU8, VariantCountOf,
 	},
+	PalletId,
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, Weight,
@@ -20,13 +22,13 @@ use pallet_nfts::PalletFeatures;
 use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
-	traits::{Bounded, One, Verify},
+	traits::{AccountIdConversion, Bounded, One, Verify},
 	FixedPointNumber, Perbill, Perquintill,
 };
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Assets, Aura, Balance, Balances, Block, Delivery, Rewards, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	Signature, System, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MILLI_VID, MINUTES,
 	MICRO_VID, SLOT_DURATION, VERSION, VID,
@@ -246,8 +248,8 @@ impl pallet_delivery::BenchmarkHelper<vidchain_primitives::ocw_crypto::Public> f
 impl pallet_delivery::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	/// No treasury yet: slashed bond is burned.
-	type Slashed = ();
+	/// Slashed bond goes to the treasury.
+	type Slashed = ResolveTo<TreasuryAccount, Balances>;
 	type ReceiptSignature = Signature;
 	type ReceiptSigner = <Signature as Verify>::Signer;
 	type AuthorityId = vidchain_primitives::ocw_crypto::Public;
@@ -278,8 +280,136 @@ impl pallet_delivery::Config for Runtime {
 	type ScoreOnSampleSuccess = ConstU32<10_000>;
 	/// …and reporting failures down by 5%; one validator of `n` moves it by a 1/n share.
 	type ScoreOnSampleFailure = ConstU32<50_000>;
-	type ScoreOnClaimVerified = ConstU32<5_000>;
+	/// Verified claims are paid, and emission shared at sealing, by pallet-rewards.
+	type Payments = Rewards;
 	type WeightInfo = pallet_delivery::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = AuraValidators;
+}
+
+parameter_types! {
+	pub const TreasuryPalletId: PalletId = PalletId(*b"vc/trsry");
+	/// The treasury: slashed bond, protocol fees, its share of emission, unclaimed emission.
+	/// Only root spends from it (with `Balances::force_transfer` / `Assets::force_transfer`).
+	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+	pub const RewardsPalletId: PalletId = PalletId(*b"vc/rewrd");
+	pub const FuelAssetId: u32 = vidchain_primitives::FUEL_ASSET_ID;
+	pub const RewardsCreatorShare: Perbill = Perbill::from_percent(10);
+	pub const RewardsProtocolFee: Perbill = Perbill::from_percent(5);
+	pub const RewardsEmissionDecay: Perbill = Perbill::from_parts(10_000);
+	pub const RewardsTreasuryShare: Perbill = Perbill::from_percent(10);
+}
+
+/// FUEL lives here, as asset [`FuelAssetId`] created at genesis (sufficient, minimum balance 1,
+/// owned by pallet-rewards' account, which has no key: nobody can mint it but emission). No
+/// other asset can be created: `create` is refused to everyone, `force_create` is root's.
+impl pallet_assets::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Balance = Balance;
+	type RemoveItemsLimit = ConstU32<1_000>;
+	type AssetId = u32;
+	type AssetIdParameter = codec::Compact<u32>;
+	type ReserveData = ();
+	type Currency = Balances;
+	type CreateOrigin = AsEnsureOriginWithArg<frame_support::traits::NeverEnsureOrigin<AccountId>>;
+	type ForceOrigin = EnsureRoot<AccountId>;
+	type AssetDeposit = ConstU128<{ 100 * VID }>;
+	type AssetAccountDeposit = ConstU128<{ VID / 100 }>;
+	type MetadataDepositBase = ConstU128<VID>;
+	type MetadataDepositPerByte = ConstU128<{ VID / 100 }>;
+	type ApprovalDeposit = ConstU128<{ VID / 100 }>;
+	type StringLimit = ConstU32<50>;
+	type Freezer = ();
+	type Holder = ();
+	type Extra = ();
+	type CallbackHandle = ();
+	type AssetIdAllocator = ();
+	type WeightInfo = pallet_assets::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+}
+
+/// The block's author as an account: Aura names the authority by its index, and a validator's
+/// Aura key (sr25519) is its account's public key.
+pub struct AuraAuthor;
+impl frame_support::traits::FindAuthor<AccountId> for AuraAuthor {
+	fn find_author<'a, I>(digests: I) -> Option<AccountId>
+	where
+		I: 'a + IntoIterator<Item = (sp_runtime::ConsensusEngineId, &'a [u8])>,
+	{
+		let index = <Aura as frame_support::traits::FindAuthor<u32>>::find_author(digests)?;
+		let key = pallet_aura::Authorities::<Runtime>::get().get(index as usize)?.clone();
+		let raw: [u8; 32] = key.as_ref().try_into().ok()?;
+		Some(AccountId::from(raw))
+	}
+}
+
+impl pallet_rewards::Config for Runtime {
+	type Currency = Balances;
+	type Fuel = frame_support::traits::fungible::ItemOf<Assets, FuelAssetId, AccountId>;
+	type Contents = Delivery;
+	type FindAuthor = AuraAuthor;
+	type PalletId = RewardsPalletId;
+	type Treasury = TreasuryAccount;
+	/// A tenth of every payment goes to the content's creator…
+	type CreatorShare = RewardsCreatorShare;
+	/// …and a twentieth to the treasury.
+	type ProtocolFee = RewardsProtocolFee;
+	/// A day: longer than an epoch, its claim window and its proof window together.
+	type UnlockPeriod = ConstU32<DAYS>;
+	/// 10⁻⁹ FUEL per MiB: every invented byte costs its edge at least the fee on this.
+	type MinPricePerMib = ConstU128<1_000>;
+	/// 10 000 FUEL for epoch 0 (1.44 million a day of 10-minute epochs)…
+	type InitialEmission = ConstU128<{ 10_000 * vidchain_primitives::FUEL }>;
+	/// …each epoch 0.001 % less (halving in about 480 days)…
+	type EmissionDecay = RewardsEmissionDecay;
+	/// …and never over 5 billion FUEL in all.
+	type MaxFuelIssuance = ConstU128<{ 5_000_000_000 * vidchain_primitives::FUEL }>;
+	type TreasuryEmissionShare = RewardsTreasuryShare;
+	/// An edge shares an epoch's emission if its verified claim brought it at least a
+	/// thousandth of a FUEL.
+	type MinPaidToQualify = ConstU128<{ vidchain_primitives::FUEL / 1_000 }>;
+	/// A week of 10-minute epochs to claim emission.
+	type RewardHorizon = ConstU32<1_008>;
+	/// A tenth of a VID per block to its author.
+	type AuthorReward = ConstU128<{ VID / 10 }>;
+	type MaxPoolEdges = ConstU32<32>;
+	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = RewardsBenchmarks;
+}
+
+/// What pallet-rewards' benchmarks need from this runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct RewardsBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_rewards::benchmarking::BenchmarkHelper<AccountId> for RewardsBenchmarks {
+	fn register_content(creator: &AccountId, content: vidchain_primitives::delivery::ContentId) {
+		pallet_delivery::Contents::<Runtime>::insert(
+			content,
+			pallet_delivery::ContentInfo {
+				manifest_root: content,
+				creator: creator.clone(),
+				chunk_size: 1,
+				chunk_count: 1,
+				total_bytes: 1,
+				exclusive: false,
+				title: Default::default(),
+				uri: Default::default(),
+				deposit: 0,
+				registered_at: 0,
+				retired_at: None,
+			},
+		);
+	}
+	fn set_block_author() {
+		use codec::Encode;
+		let key = AuraId::from(sp_core::sr25519::Public::from_raw([7; 32]));
+		pallet_aura::Authorities::<Runtime>::put(frame_support::BoundedVec::truncate_from(alloc::vec![key]));
+		let slot = sp_consensus_aura::Slot::from(0u64);
+		frame_system::Pallet::<Runtime>::deposit_log(sp_runtime::DigestItem::PreRuntime(
+			sp_consensus_aura::AURA_ENGINE_ID,
+			slot.encode(),
+		));
+	}
 }

@@ -24,10 +24,10 @@ after(async () => {
   }
 });
 
-test('system_properties say VID with 12 decimals', async () => {
+test('system_properties say VID (the native token) and FUEL, with 12 decimals each', async () => {
   const props = await api.rpc.system.properties();
-  assert.deepEqual(props.tokenSymbol.unwrap().map((s) => s.toString()), ['VID']);
-  assert.deepEqual(props.tokenDecimals.unwrap().map((d) => d.toNumber()), [12]);
+  assert.deepEqual(props.tokenSymbol.unwrap().map((s) => s.toString()), ['VID', 'FUEL']);
+  assert.deepEqual(props.tokenDecimals.unwrap().map((d) => d.toNumber()), [12, 12]);
   assert.equal(props.ss58Format.unwrap().toNumber(), 42);
   assert.equal(api.registry.chainDecimals[0], 12);
   assert.equal(api.registry.chainTokens[0], 'VID');

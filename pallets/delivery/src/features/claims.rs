@@ -80,6 +80,7 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::submit_proof_sr25519(leaves, depth)
 			.max(T::WeightInfo::submit_proof_ed25519(leaves, depth))
 			.max(T::WeightInfo::submit_proof_ecdsa(leaves, depth))
+			.saturating_add(T::Payments::on_claim_verified_weight(leaves))
 	}
 
 	/// Check `who`'s proof for `epoch`; on success mark the claim verified.
@@ -99,7 +100,7 @@ impl<T: Config> Pallet<T> {
 		// 1. The tree: every leaf at its receipt's slot, on a path to the claimed root, and
 		//    together holding exactly the drawn offsets.
 		let root = SumNode { hash: claim.root, sum: claim.total_bytes };
-		sampling::check_cover(
+		let hits = sampling::check_cover(
 			&root,
 			&offsets,
 			leaves.iter().map(|l| (l.receipt.position(), l.receipt.leaf(), &l.path)),
@@ -139,12 +140,25 @@ impl<T: Config> Pallet<T> {
 		claim.status = ClaimStatus::Verified;
 		let bytes = claim.total_bytes;
 		Claims::<T>::insert(epoch, &who, claim);
+		// The score moves only on validators' samples: a claim proves receipts, not that their
+		// viewers are real, so it must not earn what emission is shared by.
 		Edges::<T>::mutate(&who, |maybe| {
 			if let Some(edge) = maybe {
 				edge.pending_claims = edge.pending_claims.saturating_sub(1);
-				edge.score = edge.score.saturating_add(T::ScoreOnClaimVerified::get()).min(MAX_SCORE);
 			}
 		});
+		// 3. Payment: each drawn receipt pays for the offsets it holds.
+		let drawn: alloc::vec::Vec<DrawnReceipt<T::AccountId>> = leaves
+			.into_iter()
+			.zip(hits)
+			.map(|(leaf, hits)| DrawnReceipt {
+				viewer: leaf.receipt.viewer,
+				content: leaf.receipt.content,
+				price_per_mib: leaf.receipt.price_per_mib,
+				hits,
+			})
+			.collect();
+		T::Payments::on_claim_verified(&who, epoch, bytes, offsets.len() as u32, &drawn);
 		Self::deposit_event(Event::ClaimVerified { edge: who, epoch, bytes });
 		Ok(())
 	}

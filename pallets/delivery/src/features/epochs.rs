@@ -80,6 +80,7 @@ impl<T: Config> Pallet<T> {
 		let start = cursor.clone();
 		let mut walked = 0u32;
 		let mut rejected_here = 0u32;
+		let mut sealed_here = 0u64;
 		while now >= Self::proof_window(cursor.epoch).1 {
 			let epoch = cursor.epoch;
 			let mut claims = match cursor.last_key.take() {
@@ -94,7 +95,7 @@ impl<T: Config> Pallet<T> {
 					ClaimStatus::Rejected => cursor.rejected = cursor.rejected.saturating_add(1),
 					ClaimStatus::Pending => {
 						claim.status = ClaimStatus::Rejected;
-						Claims::<T>::insert(epoch, &who, claim);
+						Claims::<T>::insert(epoch, &who, claim.clone());
 						Edges::<T>::mutate(&who, |maybe| {
 							if let Some(edge) = maybe {
 								edge.pending_claims = edge.pending_claims.saturating_sub(1);
@@ -106,6 +107,10 @@ impl<T: Config> Pallet<T> {
 						rejected_here += 1;
 					},
 				}
+				// The claim is final: its payments' pallet records the edge's bond and score.
+				let (bond, score) = Edges::<T>::get(&who)
+					.map_or((0, 0), |edge| (edge.bond.saturated_into::<u128>(), edge.score));
+				T::Payments::on_claim_sealed(&who, epoch, claim.status == ClaimStatus::Verified, bond, score);
 				budget -= 1;
 				if budget == 0 {
 					finished = false;
@@ -122,6 +127,8 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			LastSealedEpoch::<T>::put(epoch);
+			T::Payments::on_epoch_sealed(epoch);
+			sealed_here += 1;
 			Self::deposit_event(Event::EpochSealed {
 				epoch,
 				verified: cursor.verified,
@@ -136,6 +143,8 @@ impl<T: Config> Pallet<T> {
 			Sealing::<T>::put(cursor);
 		}
 		weight.saturating_accrue(Self::seal_weight(walked - rejected_here, rejected_here));
+		weight.saturating_accrue(T::Payments::on_claim_sealed_weight().saturating_mul(walked as u64));
+		weight.saturating_accrue(T::Payments::on_epoch_sealed_weight().saturating_mul(sealed_here));
 		weight
 	}
 

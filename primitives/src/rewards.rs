@@ -1,0 +1,169 @@
+//! The payments and rewards vocabulary (pallet-rewards, its runtime API, the node's RPC and the
+//! edge server): escrows, who paid, per-epoch payouts and reports, the emission schedule.
+
+use crate::{delivery::EpochIndex, Balance};
+use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::Perbill;
+
+/// A viewer's escrow: FUEL that pays edges for the viewer's drawn receipts.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug, Default)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct Escrow<BlockNumber> {
+	/// What pays first.
+	pub balance: Balance,
+	/// What pays when the balance cannot.
+	pub reserve: Balance,
+	/// When the escrow can be withdrawn, once it is unlocking.
+	pub unlock_at: Option<BlockNumber>,
+}
+
+/// Who paid for a drawn receipt.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub enum Payer<AccountId> {
+	/// The viewer's escrow.
+	Escrow(AccountId),
+	/// The content's sponsor pool.
+	Pool(crate::delivery::ContentId),
+}
+
+/// What one edge's claim of one epoch brought, and its weight in the epoch's emission.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug, Default)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct EdgePayout {
+	/// The bytes of the edge's verified claim.
+	pub verified_bytes: u64,
+	/// FUEL the edge received from payments for its drawn receipts.
+	pub paid: Balance,
+	/// FUEL its payers could not cover (the edge bore it).
+	pub unpaid: Balance,
+	/// The edge's bond (VID) when its claim was sealed.
+	pub bond: Balance,
+	/// The edge's score (parts per million) when its claim was sealed.
+	pub score: u32,
+	/// Its weight in the epoch's emission: bond × score if it qualified, else 0.
+	pub weight: u128,
+	/// Whether its claim has been sealed.
+	pub sealed: bool,
+	/// Whether it has claimed its emission share.
+	pub claimed: bool,
+}
+
+/// One epoch's totals.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug, Default)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct EpochTotals {
+	/// FUEL paid for the epoch's drawn receipts (all parts).
+	pub paid: Balance,
+	/// The treasury's part of those payments (fees and remainders).
+	pub fees: Balance,
+	/// The sum of the qualified edges' weights.
+	pub weight: u128,
+	/// How many edges qualified for emission.
+	pub qualified: u32,
+	/// Whether the epoch is sealed and its emission minted.
+	pub sealed: bool,
+	/// The emission the qualified edges share (minted when the epoch was sealed).
+	pub to_edges: Balance,
+	/// The treasury's part of the emission.
+	pub to_treasury: Balance,
+	/// What edges have claimed of `to_edges`.
+	pub claimed: Balance,
+	/// Whether the unclaimed rest went to the treasury (the epoch is past its horizon).
+	pub swept: bool,
+}
+
+/// One edge's line in an epoch's payout report.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct EdgeReport<AccountId> {
+	/// The edge.
+	pub edge: AccountId,
+	/// What its claim brought.
+	pub payout: EdgePayout,
+	/// Its share of the epoch's emission (claimed or not).
+	pub emission: Balance,
+}
+
+/// An epoch's payout report, for anyone to read.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct EpochReport<AccountId> {
+	/// The epoch.
+	pub epoch: EpochIndex,
+	/// Its totals.
+	pub totals: EpochTotals,
+	/// Every edge with a claim in it.
+	pub edges: alloc::vec::Vec<EdgeReport<AccountId>>,
+	/// Every creator paid in it, with its share.
+	pub creators: alloc::vec::Vec<(AccountId, Balance)>,
+}
+
+/// An account's rewards not yet paid out, per token.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug, Default)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct PendingRewards {
+	/// FUEL emission it can claim (`claim_rewards`), in all.
+	pub fuel: Balance,
+	/// VID (block authors are paid as they author: always 0, kept for symmetry).
+	pub vid: Balance,
+	/// The FUEL per epoch still within its horizon.
+	pub epochs: alloc::vec::Vec<(EpochIndex, Balance)>,
+}
+
+/// The economy's parameters and where emission stands.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct EmissionSchedule {
+	/// FUEL minted for epoch 0.
+	pub initial_emission: Balance,
+	/// How much smaller each epoch's emission is than the previous one's.
+	pub decay: Perbill,
+	/// FUEL's total issuance never goes over this by emission.
+	pub max_fuel_issuance: Balance,
+	/// FUEL's total issuance now.
+	pub fuel_issuance: Balance,
+	/// The treasury's part of each epoch's emission.
+	pub treasury_share: Perbill,
+	/// The creator's part of every payment.
+	pub creator_share: Perbill,
+	/// The treasury's part of every payment.
+	pub protocol_fee: Perbill,
+	/// The lowest price a payment is charged at, FUEL base units per MiB.
+	pub min_price_per_mib: u128,
+	/// FUEL an edge must receive from payments in an epoch to share its emission.
+	pub min_paid_to_qualify: Balance,
+	/// Epochs an epoch's emission can be claimed after its sealing.
+	pub reward_horizon: EpochIndex,
+	/// VID minted to each block's author.
+	pub author_reward: Balance,
+	/// The latest sealed epoch, if any.
+	pub last_sealed_epoch: Option<EpochIndex>,
+	/// What the schedule mints for the next epoch to seal (before the cap).
+	pub next_emission: Balance,
+}
+
+sp_api::decl_runtime_apis! {
+	/// Payments and rewards (pallet-rewards): what an account can claim, what an epoch paid,
+	/// the emission schedule, a viewer's escrow.
+	pub trait RewardsApi<AccountId: Codec, BlockNumber: Codec> {
+		/// `who`'s rewards not yet paid out, per token, and the FUEL per epoch.
+		fn pending_rewards(who: AccountId) -> PendingRewards;
+		/// `epoch`'s payout report: per edge its verified bytes, payments, score and emission
+		/// share; per creator its share (`None` if nothing happened in it, or once pruned).
+		fn epoch_report(epoch: EpochIndex) -> Option<EpochReport<AccountId>>;
+		/// The emission schedule and the payment split.
+		fn schedule() -> EmissionSchedule;
+		/// `viewer`'s escrow, which an edge reads before it serves.
+		fn escrow(viewer: AccountId) -> Option<Escrow<BlockNumber>>;
+	}
+}
