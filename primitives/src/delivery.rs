@@ -97,6 +97,7 @@ pub struct DeliveryReceipt<AccountId> {
 	/// of sponsored content is paid by the content's sponsor pool at the pool's price instead.
 	pub price_per_mib: u128,
 	/// The epoch the chunks were served in.
+	pub epoch: EpochIndex,
 	/// Time to first byte, in milliseconds, as the viewer measured it.
 	pub ttfb_ms: u32,
 	/// Throughput, in kilobits per second, as the viewer measured it.
@@ -229,6 +230,7 @@ mod tests {
 			first_chunk: 0,
 			chunk_count: 1,
 			bytes: 1,
+			price_per_mib: 5,
 			epoch: 0,
 			ttfb_ms: 0,
 			throughput_kbps: 0,
