@@ -323,7 +323,8 @@ fn the_creator_share_of_unknown_content_goes_to_the_treasury() {
 // Emission
 
 /// Edges 1 (bond 100, score 3) and 2 (bond 100, score 1) qualify; 3's claim was rejected, 4's
-/// verified claim paid it nothing. The edges' part of the emission goes 3 : 1.
+/// verified claim paid it nothing, 6 was paid but its claim rejected. The edges' part of the
+/// emission goes 3 : 1.
 #[test]
 fn emission_is_shared_by_bond_times_score_among_qualified_edges() {
 	new_test_ext().execute_with(|| {
@@ -336,6 +337,10 @@ fn emission_is_shared_by_bond_times_score_among_qualified_edges() {
 		sealed(2, 0, true, 100, 1);
 		sealed(3, 0, false, 1_000_000, 1_000_000);
 		sealed(4, 0, true, 1_000_000, 1_000_000);
+		// Paid, yet sealed as rejected: no share either (delivery never does this; the check
+		// does not rely on it).
+		verified(6, 0, 16 * MIB64, 16, &[receipt(10, c, 10_000, 1)]);
+		sealed(6, 0, false, 1_000_000, 1_000_000);
 		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(1), 0), Error::<Test>::EpochNotSealed);
 		let issuance = fuel_issuance();
 		epoch_sealed(0);
@@ -351,13 +356,14 @@ fn emission_is_shared_by_bond_times_score_among_qualified_edges() {
 		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(1), 0), Error::<Test>::AlreadyClaimed);
 		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(3), 0), Error::<Test>::NoRewards);
 		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(4), 0), Error::<Test>::NoRewards);
+		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(6), 0), Error::<Test>::NoRewards);
 		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(9), 0), Error::<Test>::NoRewards);
 		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(1), 1), Error::<Test>::EpochNotSealed);
 
 		let report = Rewards::epoch_report(0).unwrap();
-		assert_eq!(report.edges.len(), 4);
+		assert_eq!(report.edges.len(), 5);
 		assert_eq!(report.edges.iter().find(|e| e.edge == 2).unwrap().emission, 200_000);
-		assert_eq!(report.creators, vec![(5, 2_000)]);
+		assert_eq!(report.creators, vec![(5, 3_000)]);
 	});
 }
 

@@ -29,6 +29,7 @@ impl<T: Config> Pallet<T> {
 		let creator = T::CreatorShare::get().mul_floor(amount);
 		let edge = Perbill::one()
 			.saturating_sub(T::CreatorShare::get())
+			.saturating_sub(T::ProtocolFee::get())
 			.mul_floor(amount);
 		(edge, creator, amount.saturating_sub(edge).saturating_sub(creator))
 	}
