@@ -210,6 +210,56 @@ where
 	Ok((edge, proof))
 }
 
+/// The `MultiSignature` schemes a viewer may sign receipts with.
+enum Scheme {
+	Sr25519,
+	Ed25519,
+	Ecdsa,
+}
+
+/// [`proof_of`] a fresh viewer key of `scheme`, its receipts signed with it.
+fn signed_proof<T: Config>(
+	s: u32,
+	d: u32,
+	scheme: Scheme,
+) -> Result<(T::AccountId, BoundedVec<ProofLeafOf<T>, T::SamplesPerClaim>), BenchmarkError>
+where
+	T::ReceiptSignature: From<sr25519::Signature> + From<ed25519::Signature> + From<ecdsa::Signature>,
+	T::ReceiptSigner: From<sr25519::Public> + From<ed25519::Public> + From<ecdsa::Public>,
+	T::Currency: Mutate<T::AccountId>,
+{
+	use sp_io::crypto::*;
+	const SIGNS: &str = "the key was just generated";
+	match scheme {
+		Scheme::Sr25519 => {
+			let key = sr25519_generate(VIEWER_KEY, None);
+			proof_of::<T>(s, d, T::ReceiptSigner::from(key).into_account(), |m| {
+				sr25519_sign(VIEWER_KEY, &key, m).expect(SIGNS).into()
+			})
+		},
+		Scheme::Ed25519 => {
+			let key = ed25519_generate(VIEWER_KEY, None);
+			proof_of::<T>(s, d, T::ReceiptSigner::from(key).into_account(), |m| {
+				ed25519_sign(VIEWER_KEY, &key, m).expect(SIGNS).into()
+			})
+		},
+		Scheme::Ecdsa => {
+			let key = ecdsa_generate(VIEWER_KEY, None);
+			proof_of::<T>(s, d, T::ReceiptSigner::from(key).into_account(), |m| {
+				ecdsa_sign(VIEWER_KEY, &key, m).expect(SIGNS).into()
+			})
+		},
+	}
+}
+
+/// `edge`'s claim of epoch 0 is verified.
+fn verified<T: Config>(edge: &T::AccountId) -> Result<(), BenchmarkError> {
+	match Claims::<T>::get(0, edge).map(|c| c.status) {
+		Some(ClaimStatus::Verified) => Ok(()),
+		_ => Err(BenchmarkError::Stop("the proof verifies the claim")),
+	}
+}
+
 #[benchmarks(
 	where
 		T::ReceiptSignature: From<sr25519::Signature> + From<ed25519::Signature> + From<ecdsa::Signature>,
@@ -330,59 +380,47 @@ mod benchmarks {
 		assert!(Claims::<T>::contains_key(0, &who));
 	}
 
-	/// `submit_proof` with receipts signed with sr25519: see [`proof_of`].
+	/// `submit_proof` with receipts signed with sr25519: see [`signed_proof`].
 	#[benchmark]
 	fn submit_proof_sr25519(
 		s: Linear<1, { T::SamplesPerClaim::get() }>,
 		d: Linear<0, 32>,
 	) -> Result<(), BenchmarkError> {
-		let key = sp_io::crypto::sr25519_generate(VIEWER_KEY, None);
-		let (edge, proof) = proof_of::<T>(s, d, T::ReceiptSigner::from(key).into_account(), |payload| {
-			sp_io::crypto::sr25519_sign(VIEWER_KEY, &key, payload).expect("the key was just generated").into()
-		})?;
+		let (edge, proof) = signed_proof::<T>(s, d, Scheme::Sr25519)?;
 
 		#[extrinsic_call]
 		submit_proof(RawOrigin::Signed(edge.clone()), 0, proof);
 
-		assert_eq!(Claims::<T>::get(0, &edge).unwrap().status, ClaimStatus::Verified);
-		Ok(())
+		verified::<T>(&edge)
 	}
 
-	/// `submit_proof` with receipts signed with ed25519: see [`proof_of`].
+	/// `submit_proof` with receipts signed with ed25519: see [`signed_proof`].
 	#[benchmark]
 	fn submit_proof_ed25519(
 		s: Linear<1, { T::SamplesPerClaim::get() }>,
 		d: Linear<0, 32>,
 	) -> Result<(), BenchmarkError> {
-		let key = sp_io::crypto::ed25519_generate(VIEWER_KEY, None);
-		let (edge, proof) = proof_of::<T>(s, d, T::ReceiptSigner::from(key).into_account(), |payload| {
-			sp_io::crypto::ed25519_sign(VIEWER_KEY, &key, payload).expect("the key was just generated").into()
-		})?;
+		let (edge, proof) = signed_proof::<T>(s, d, Scheme::Ed25519)?;
 
 		#[extrinsic_call]
 		submit_proof(RawOrigin::Signed(edge.clone()), 0, proof);
 
-		assert_eq!(Claims::<T>::get(0, &edge).unwrap().status, ClaimStatus::Verified);
-		Ok(())
+		verified::<T>(&edge)
 	}
 
 	/// `submit_proof` with receipts signed with ECDSA (secp256k1): the viewer's key is recovered
-	/// from each signature and hashed to its account. See [`proof_of`].
+	/// from each signature and hashed to its account. See [`signed_proof`].
 	#[benchmark]
 	fn submit_proof_ecdsa(
 		s: Linear<1, { T::SamplesPerClaim::get() }>,
 		d: Linear<0, 32>,
 	) -> Result<(), BenchmarkError> {
-		let key = sp_io::crypto::ecdsa_generate(VIEWER_KEY, None);
-		let (edge, proof) = proof_of::<T>(s, d, T::ReceiptSigner::from(key).into_account(), |payload| {
-			sp_io::crypto::ecdsa_sign(VIEWER_KEY, &key, payload).expect("the key was just generated").into()
-		})?;
+		let (edge, proof) = signed_proof::<T>(s, d, Scheme::Ecdsa)?;
 
 		#[extrinsic_call]
 		submit_proof(RawOrigin::Signed(edge.clone()), 0, proof);
 
-		assert_eq!(Claims::<T>::get(0, &edge).unwrap().status, ClaimStatus::Verified);
-		Ok(())
+		verified::<T>(&edge)
 	}
 
 	/// The worst case: the failure that suspends and slashes the edge.
