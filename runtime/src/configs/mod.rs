@@ -339,7 +339,8 @@ impl frame_support::traits::FindAuthor<AccountId> for AuraAuthor {
 	{
 		let index = <Aura as frame_support::traits::FindAuthor<u32>>::find_author(digests)?;
 		let key = pallet_aura::Authorities::<Runtime>::get().get(index as usize)?.clone();
-		let raw: [u8; 32] = key.as_ref().try_into().ok()?;
+		let bytes: &[u8] = key.as_ref();
+		let raw: [u8; 32] = bytes.try_into().ok()?;
 		Some(AccountId::from(raw))
 	}
 }
