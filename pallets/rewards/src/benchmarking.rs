@@ -33,7 +33,9 @@ fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
 
 fn content<T: Config>(i: u32) -> ContentId {
 	let creator: T::AccountId = account("creator", i, 0);
-	let id = H256(sp_core::hashing::blake2_256(&i.to_le_bytes()));
+	let mut raw = [0u8; 32];
+	raw[..4].copy_from_slice(&(i + 1).to_le_bytes());
+	let id = H256(raw);
 	T::BenchmarkHelper::register_content(&creator, id);
 	id
 }
@@ -45,12 +47,18 @@ fn pool_edges<T: Config>(edge: &T::AccountId) -> BoundedVec<T::AccountId, T::Max
 	edges.try_into().expect("MaxPoolEdges of them")
 }
 
+/// A price per MiB at which one hit of a 1 GiB claim of 16 offsets (64 MiB) pays an edge at
+/// least `MinPaidToQualify`.
+fn qualifying_price<T: Config>() -> u128 {
+	T::MinPaidToQualify::get().saturating_mul(2).max(T::MinPricePerMib::get())
+}
+
 /// An epoch with a qualified edge `who`, sealed.
 fn sealed_epoch<T: Config>(epoch: EpochIndex, who: &T::AccountId) {
 	let viewer = funded::<T>("viewer", 0);
 	Rewards::<T>::do_deposit_escrow(viewer.clone(), FUNDS / 10, 0).expect("funded");
 	let c = content::<T>(0);
-	Rewards::<T>::pay_claim(who, epoch, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: 1 << 20, hits: 1 }]);
+	Rewards::<T>::pay_claim(who, epoch, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), hits: 1 }]);
 	Rewards::<T>::seal_claim(who, epoch, true, 1_000, 1_000);
 	Rewards::<T>::seal_epoch(epoch);
 }
@@ -182,7 +190,7 @@ mod benchmarks {
 		let viewer = funded::<T>("viewer", 0);
 		Rewards::<T>::do_deposit_escrow(viewer.clone(), FUNDS / 10, 0).unwrap();
 		let c = content::<T>(0);
-		Rewards::<T>::pay_claim(&edge, 0, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: 1 << 20, hits: 1 }]);
+		Rewards::<T>::pay_claim(&edge, 0, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), hits: 1 }]);
 
 		#[block]
 		{
@@ -199,7 +207,7 @@ mod benchmarks {
 		let viewer = funded::<T>("viewer", 0);
 		Rewards::<T>::do_deposit_escrow(viewer.clone(), FUNDS / 10, 0).unwrap();
 		let c = content::<T>(0);
-		Rewards::<T>::pay_claim(&edge, 0, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: 1 << 20, hits: 1 }]);
+		Rewards::<T>::pay_claim(&edge, 0, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), hits: 1 }]);
 		Rewards::<T>::seal_claim(&edge, 0, true, 1_000, 1_000);
 
 		#[block]

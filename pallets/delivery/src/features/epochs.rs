@@ -143,6 +143,9 @@ impl<T: Config> Pallet<T> {
 			Sealing::<T>::put(cursor);
 		}
 		weight.saturating_accrue(Self::seal_weight(walked - rejected_here, rejected_here));
+		// Each walked claim reads its edge's bond and score for the payments hook (not yet in
+		// the seal benchmarks).
+		weight.saturating_accrue(T::DbWeight::get().reads(walked as u64));
 		weight.saturating_accrue(T::Payments::on_claim_sealed_weight().saturating_mul(walked as u64));
 		weight.saturating_accrue(T::Payments::on_epoch_sealed_weight().saturating_mul(sealed_here));
 		weight
