@@ -83,8 +83,8 @@ async fn dev_chain_finalizes_and_takes_a_signed_transfer() -> anyhow::Result<()>
 
 	// Chain identity and properties, as wallets read them.
 	let props: serde_json::Value = rpc.request("system_properties", rpc_params![]).await?;
-	assert_eq!(props["tokenSymbol"], "VID");
-	assert_eq!(props["tokenDecimals"], 12);
+	assert_eq!(props["tokenSymbol"], serde_json::json!(["VID", "FUEL"]));
+	assert_eq!(props["tokenDecimals"], serde_json::json!([12, 12]));
 	assert_eq!(props["ss58Format"], 42);
 	let version: serde_json::Value = rpc.request("state_getRuntimeVersion", rpc_params![]).await?;
 	assert_eq!(version["specName"], "vidchain");
