@@ -13,7 +13,7 @@ use subxt::{
 };
 use subxt_signer::sr25519::{dev, Keypair};
 use vidchain_tests::{
-	account, best_height, finalized_height, submit, wait_until_at_least, Node, Storage, TempDir,
+	account, best_height, finalized_height, submit, wait_until_at_least, AccountInfo, Node, Storage, TempDir,
 };
 
 const RPC_TIMEOUT: Duration = Duration::from_secs(60);
@@ -51,6 +51,14 @@ impl DecodeAsEvent for TransactionFeePaid {
 /// Free balance of `who` at the latest finalized block.
 async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> anyhow::Result<u128> {
 	Ok(account(api, who).await?.free)
+}
+
+/// Free balance of `who` at the latest finalized block, and that block's number.
+async fn free_balance_and_block(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> anyhow::Result<(u128, u64)> {
+	let at = api.at_current_block().await?;
+	let addr = dynamic::storage::<(AccountId32,), AccountInfo>("System", "Account");
+	let info = at.storage().fetch(addr, (who.public_key().to_account_id(),)).await?.decode()?;
+	Ok((info.data.free, at.block_number()))
 }
 
 /// Transfer `AMOUNT` from Alice to Bob, wait for finality; returns the fee Alice paid.
@@ -93,11 +101,18 @@ async fn dev_chain_finalizes_and_takes_a_signed_transfer() -> anyhow::Result<()>
 
 	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
 	let (alice, bob) = (dev::alice(), dev::bob());
-	let (alice_before, bob_before) = (free_balance(&api, &alice).await?, free_balance(&api, &bob).await?);
+	// Alice authors every block of the dev chain and earns `Rewards::AuthorReward` VID for each.
+	let reward: u128 =
+		api.at_current_block().await?.constants().entry(dynamic::constant::<u128>("Rewards", "AuthorReward"))?;
+	assert!(reward > 0);
+	let bob_before = free_balance(&api, &bob).await?;
+	let (alice_before, from) = free_balance_and_block(&api, &alice).await?;
 	let fee = transfer_alice_to_bob(&api).await?;
-	let (alice_after, bob_after) = (free_balance(&api, &alice).await?, free_balance(&api, &bob).await?);
+	let (alice_after, to) = free_balance_and_block(&api, &alice).await?;
+	let bob_after = free_balance(&api, &bob).await?;
 	assert_eq!(bob_after, bob_before + AMOUNT, "Bob receives exactly the amount");
-	assert_eq!(alice_after, alice_before - AMOUNT - fee, "Alice pays the amount and the fee");
+	let authored = (to - from) as u128 * reward;
+	assert_eq!(alice_after, alice_before - AMOUNT - fee + authored, "Alice pays the amount and the fee");
 
 	let status = node.stop(STOP_TIMEOUT)?;
 	assert!(status.success(), "clean shutdown on SIGINT, got {status}");
