@@ -29,13 +29,13 @@ count_cargo() {
 }
 
 echo "== Rust unit tests =="
-cargo test --locked --release -p vidchain-primitives -p pallet-delivery -p pallet-rewards -p vidchain-runtime 2>&1 | tee "$logdir/unit.log"
+cargo test --locked --release -p vidchain-primitives -p pallet-delivery -p pallet-rewards -p pallet-licenses -p vidchain-runtime 2>&1 | tee "$logdir/unit.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 count_cargo "$logdir/unit.log"
 
 echo "== benchmark tests (every benchmark once on the mock runtime, its checks included) =="
-cargo test --locked --release -p pallet-delivery -p pallet-rewards \
-  --features pallet-delivery/runtime-benchmarks,pallet-rewards/runtime-benchmarks benchmarking 2>&1 | tee "$logdir/bench.log"
+cargo test --locked --release -p pallet-delivery -p pallet-rewards -p pallet-licenses \
+  --features pallet-delivery/runtime-benchmarks,pallet-rewards/runtime-benchmarks,pallet-licenses/runtime-benchmarks benchmarking 2>&1 | tee "$logdir/bench.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 count_cargo "$logdir/bench.log"
 

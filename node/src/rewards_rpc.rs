@@ -51,7 +51,7 @@ impl<C> Rewards<C> {
 }
 
 /// A runtime API call that failed (for example, at a block whose runtime lacks the API).
-fn api_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+pub(crate) fn api_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
 	ErrorObjectOwned::owned(9000, format!("runtime API call failed: {e}"), None::<()>)
 }
 

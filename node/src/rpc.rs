@@ -1,6 +1,7 @@
 //! The node's JSON-RPC extensions beyond the standard `chain_*`, `state_*`, `author_*` and
 //! `system_*` methods: `system_accountNextIndex`, `payment_queryInfo` /
-//! `payment_queryFeeDetails`, and Vidchain's `rewards_*` ([`crate::rewards_rpc`]).
+//! `payment_queryFeeDetails`, and Vidchain's `rewards_*` ([`crate::rewards_rpc`]) and `licenses_*`
+//! ([`crate::licenses_rpc`]).
 
 #![warn(missing_docs)]
 
@@ -33,8 +34,10 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
 	C::Api: vidchain_primitives::rewards::RewardsApi<Block, AccountId, vidchain_primitives::BlockNumber>,
+	C::Api: vidchain_primitives::licenses::LicensesApi<Block, AccountId, vidchain_primitives::BlockNumber>,
 	P: TransactionPool + 'static,
 {
+	use crate::licenses_rpc::{Licenses, LicensesRpcServer};
 	use crate::rewards_rpc::{Rewards, RewardsRpcServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
@@ -44,7 +47,8 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(Rewards::new(client).into_rpc())?;
+	module.merge(Rewards::new(client.clone()).into_rpc())?;
+	module.merge(Licenses::new(client).into_rpc())?;
 
 	Ok(module)
 }

@@ -10,6 +10,7 @@
 //! - [`manifest`]: content manifests (Merkle root over chunk hashes, `binary-merkle-tree`);
 //! - [`sampling`]: the byte-weighted draw of a claim and the check that a proof covers it;
 //! - [`rewards`]: escrows, payouts, epoch reports, the emission schedule and `RewardsApi`;
+//! - [`licenses`]: clips, their terms, licenses, vouchers and `LicensesApi`;
 //! - [`ocw_crypto`]: the validators' off-chain-worker key (`vocw`, sr25519);
 //! - [`traits`]: the seams between pallets.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -17,6 +18,7 @@
 extern crate alloc;
 
 pub mod delivery;
+pub mod licenses;
 pub mod manifest;
 pub mod rewards;
 pub mod sampling;

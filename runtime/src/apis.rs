@@ -1,6 +1,6 @@
 //! The runtime APIs the node and clients call: block building and execution, metadata (up to
 //! v16), transaction validation, off-chain workers, consensus (Aura, GRANDPA), session keys,
-//! nonces, fees, genesis presets, and Vidchain's `RewardsApi`.
+//! nonces, fees, genesis presets, and Vidchain's `RewardsApi` and `LicensesApi`.
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -19,7 +19,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Rewards, Runtime,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Licenses, Nonce, Rewards, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
@@ -146,6 +146,23 @@ impl_runtime_apis! {
 			_authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			None
+		}
+	}
+
+	impl vidchain_primitives::licenses::LicensesApi<Block, AccountId, BlockNumber> for Runtime {
+		fn has_access(who: AccountId, content: vidchain_primitives::delivery::ContentId) -> bool {
+			Licenses::has_access(&who, &content)
+		}
+		fn licenses_of(who: AccountId) -> Vec<vidchain_primitives::licenses::LicenseView<BlockNumber>> {
+			Licenses::licenses_of(&who)
+		}
+		fn clip(
+			clip: vidchain_primitives::licenses::ClipId,
+		) -> Option<vidchain_primitives::licenses::ClipView<AccountId, BlockNumber>> {
+			Licenses::clip_view(clip)
+		}
+		fn clips_of(content: vidchain_primitives::delivery::ContentId) -> Vec<vidchain_primitives::licenses::ClipId> {
+			Licenses::clips_of(&content)
 		}
 	}
 

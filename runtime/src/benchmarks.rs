@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_nfts, Nfts]
 	[pallet_delivery, Delivery]
 	[pallet_rewards, Rewards]
+	[pallet_licenses, Licenses]
 );

@@ -49,6 +49,13 @@ pub fn fuel_genesis(endowed: &[AccountId]) -> AssetsConfig {
 	}
 }
 
+/// pallet-licenses' account, which holds the VID pallet-nfts reserves for clips and licenses:
+/// it exists from genesis.
+fn licenses_account() -> AccountId {
+	use sp_runtime::traits::AccountIdConversion;
+	crate::configs::LicensesPalletId::get().into_account_truncating()
+}
+
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
@@ -56,7 +63,12 @@ fn testnet_genesis(
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed_accounts
+				.iter()
+				.cloned()
+				.map(|k| (k, ENDOWMENT))
+				.chain([(licenses_account(), crate::EXISTENTIAL_DEPOSIT)])
+				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),

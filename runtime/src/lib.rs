@@ -170,6 +170,9 @@ mod runtime {
 
 	#[runtime::pallet_index(21)]
 	pub type Rewards = pallet_rewards;
+
+	#[runtime::pallet_index(22)]
+	pub type Licenses = pallet_licenses;
 }
 
 #[cfg(test)]
@@ -270,6 +273,85 @@ mod tests {
 			.max_total
 			.unwrap();
 		assert!(normal.ref_time() + sealing.ref_time() <= max.ref_time());
+	}
+
+	/// The development genesis, built.
+	fn dev_ext() -> sp_io::TestExternalities {
+		let patch = genesis_config_presets::get_preset(&sp_genesis_builder::DEV_RUNTIME_PRESET.into()).unwrap();
+		let mut base = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+		json_merge(&mut base, serde_json::from_slice(&patch).unwrap());
+		let config: RuntimeGenesisConfig = serde_json::from_value(base).unwrap();
+		let mut ext = sp_io::TestExternalities::new(config.build_storage().unwrap());
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	#[test]
+	fn pallet_nfts_cannot_move_price_or_swap_a_license() {
+		use frame_support::dispatch::{DispatchErrorWithPostInfo, RawOrigin};
+		use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
+		use sp_runtime::traits::Dispatchable;
+		dev_ext().execute_with(|| {
+			let content = sp_core::H256::repeat_byte(1);
+			pallet_delivery::Contents::<Runtime>::insert(
+				content,
+				pallet_delivery::ContentInfo {
+					manifest_root: content,
+					creator: Alice.to_account_id(),
+					chunk_size: 1,
+					chunk_count: 1,
+					total_bytes: 1,
+					exclusive: true,
+					title: Default::default(),
+					uri: Default::default(),
+					deposit: 0,
+					registered_at: 0,
+					retired_at: None,
+				},
+			);
+			let signed = |who: sp_keyring::Sr25519Keyring| RuntimeOrigin::from(RawOrigin::Signed(who.to_account_id()));
+			let price = vidchain_primitives::FUEL;
+			RuntimeCall::Licenses(pallet_licenses::Call::create_clip {
+				content,
+				start_ms: 0,
+				end_ms: 1_000,
+				max_editions: 3,
+				price,
+				royalty: sp_runtime::Permill::from_percent(10),
+				kind: vidchain_primitives::licenses::LicenseKind::View,
+				duration: vidchain_primitives::licenses::LicenseDuration::Perpetual,
+				metadata: Default::default(),
+			})
+			.dispatch(signed(Alice))
+			.expect("Alice's live content");
+			let clip = pallet_licenses::Clips::<Runtime>::iter_keys().next().unwrap();
+			RuntimeCall::Licenses(pallet_licenses::Call::buy_license { clip, max_price: price })
+				.dispatch(signed(Bob))
+				.expect("Bob has FUEL and VID");
+			assert!(Licenses::has_access(&Bob.to_account_id(), &content));
+
+			let filtered = |call: pallet_nfts::Call<Runtime>| {
+				let result = RuntimeCall::Nfts(call).dispatch(signed(Bob));
+				matches!(result, Err(DispatchErrorWithPostInfo { error, .. })
+					if error == frame_system::Error::<Runtime>::CallFiltered.into())
+			};
+			let charlie = sp_runtime::MultiAddress::Id(Charlie.to_account_id());
+			assert!(filtered(pallet_nfts::Call::transfer { collection: clip, item: 1, dest: charlie.clone() }));
+			assert!(filtered(pallet_nfts::Call::set_price { collection: clip, item: 1, price: Some(1), whitelisted_buyer: None }));
+			assert!(filtered(pallet_nfts::Call::buy_item { collection: clip, item: 1, bid_price: 1 }));
+			assert!(filtered(pallet_nfts::Call::approve_transfer { collection: clip, item: 1, delegate: charlie, maybe_deadline: None }));
+			assert!(filtered(pallet_nfts::Call::create_swap {
+				offered_collection: clip,
+				offered_item: 1,
+				desired_collection: clip,
+				maybe_desired_item: None,
+				maybe_price: None,
+				duration: 10,
+			}));
+			// Other collections trade as pallet-nfts allows.
+			assert!(!filtered(pallet_nfts::Call::set_price { collection: clip + 1, item: 1, price: Some(1), whitelisted_buyer: None }));
+			assert_eq!(pallet_nfts::Item::<Runtime>::get(clip, 1).map(|i| i.owner), Some(Bob.to_account_id()));
+		});
 	}
 
 	#[test]

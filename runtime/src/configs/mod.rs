@@ -70,6 +70,32 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	/// pallet-nfts' own ways to move or sell an item are closed to clip licenses.
+	type BaseCallFilter = LicensesStay;
+}
+
+/// Refuses pallet-nfts' calls that would move, price or swap an item of a clip's collection: a
+/// license changes hands only through `Licenses::buy_listed`, which pays the creator's royalty.
+/// (pallet-licenses also marks every license item transfer-disabled, so pallet-nfts' transfers
+/// fail even without this filter; `set_price` would not.)
+pub struct LicensesStay;
+impl frame_support::traits::Contains<RuntimeCall> for LicensesStay {
+	fn contains(call: &RuntimeCall) -> bool {
+		use pallet_nfts::Call as Nfts;
+		let is_clip = |collection: &u32| pallet_licenses::Clips::<Runtime>::contains_key(collection);
+		match call {
+			RuntimeCall::Nfts(
+				Nfts::transfer { collection, .. } |
+				Nfts::set_price { collection, .. } |
+				Nfts::buy_item { collection, .. } |
+				Nfts::approve_transfer { collection, .. } |
+				Nfts::create_swap { offered_collection: collection, .. },
+			) => !is_clip(collection),
+			RuntimeCall::Nfts(Nfts::claim_swap { send_collection, receive_collection, .. }) =>
+				!is_clip(send_collection) && !is_clip(receive_collection),
+			_ => true,
+		}
+	}
 }
 
 impl pallet_aura::Config for Runtime {
@@ -412,5 +438,62 @@ impl pallet_rewards::benchmarking::BenchmarkHelper<AccountId> for RewardsBenchma
 			sp_consensus_aura::AURA_ENGINE_ID,
 			slot.encode(),
 		));
+	}
+}
+
+parameter_types! {
+	pub const LicensesPalletId: PalletId = PalletId(*b"vc/licns");
+}
+
+impl pallet_licenses::Config for Runtime {
+	type Currency = Balances;
+	type Fuel = frame_support::traits::fungible::ItemOf<Assets, FuelAssetId, AccountId>;
+	type Contents = Delivery;
+	type Nfts = super::Nfts;
+	/// pallet-nfts' own deposits: the creator of a clip and the buyer of a license pay them.
+	type CollectionDeposit = NftsCollectionDeposit;
+	type ItemDeposit = NftsItemDeposit;
+	type PalletId = LicensesPalletId;
+	type Treasury = TreasuryAccount;
+	/// A twentieth of every license a creator sells goes to the treasury, as of every payment.
+	type ProtocolFee = RewardsProtocolFee;
+	type Signature = Signature;
+	type Signer = <Signature as Verify>::Signer;
+	type MaxEditions = ConstU32<100_000>;
+	type MaxClipsPerContent = ConstU32<64>;
+	/// pallet-nfts' `StringLimit`.
+	type MaxMetadataLen = ConstU32<256>;
+	type WeightInfo = pallet_licenses::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = LicensesBenchmarks;
+}
+
+/// What pallet-licenses' benchmarks need from this runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct LicensesBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+const LICENSES_BENCH_KEY: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"vlic");
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_licenses::benchmarking::BenchmarkHelper<AccountId, Signature> for LicensesBenchmarks {
+	fn register_content(creator: &AccountId, content: vidchain_primitives::delivery::ContentId, exclusive: bool) {
+		<RewardsBenchmarks as pallet_rewards::benchmarking::BenchmarkHelper<AccountId>>::register_content(
+			creator, content,
+		);
+		pallet_delivery::Contents::<Runtime>::mutate(content, |c| {
+			if let Some(c) = c {
+				c.exclusive = exclusive;
+			}
+		});
+	}
+	fn signer() -> AccountId {
+		use sp_runtime::app_crypto::RuntimePublic;
+		let key = sp_core::sr25519::Public::generate_pair(LICENSES_BENCH_KEY, Some(b"//creator".to_vec()));
+		AccountId::from(key.0)
+	}
+	fn sign(signer: &AccountId, payload: &[u8]) -> Signature {
+		use sp_runtime::app_crypto::RuntimePublic;
+		let raw: [u8; 32] = *signer.as_ref();
+		let key = sp_core::sr25519::Public::from_raw(raw);
+		key.sign(LICENSES_BENCH_KEY, &payload).expect("the key is in the keystore").into()
 	}
 }

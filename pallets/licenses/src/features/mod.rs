@@ -1,0 +1,7 @@
+//! The pallet's logic, one file per feature (as in pallet-nfts); the calls in `lib.rs` only check
+//! the origin and delegate here.
+
+pub mod access;
+pub mod clips;
+pub mod market;
+pub mod mint;
