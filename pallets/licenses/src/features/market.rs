@@ -58,7 +58,6 @@ impl<T: Config> Pallet<T> {
 		let terms = Self::terms(clip).ok_or(Error::<T>::UnknownClip)?;
 		ensure!(listing.price <= max_price, Error::<T>::PriceTooHigh);
 		Self::ensure_active(clip, edition)?;
-		Self::ensure_fuel(&who, listing.price)?;
 
 		let royalty = terms.royalty.mul_floor(listing.price);
 		Self::pay_fuel(&who, &info.creator, royalty)?;

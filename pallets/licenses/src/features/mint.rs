@@ -5,10 +5,10 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
-		fungible::{Inspect as _, Mutate as _},
+		fungible::Mutate as _,
 		tokens::{
 			nonfungibles_v2::{Mutate, Transfer},
-			Fortitude, Preservation,
+			Preservation,
 		},
 	},
 };
@@ -16,7 +16,9 @@ use pallet_nfts::{ItemConfig, ItemSettings};
 use sp_runtime::traits::{Saturating, Verify};
 
 impl<T: Config> Pallet<T> {
-	/// Move `amount` FUEL from `from` to `to` (nothing for zero); `from`'s balance was checked.
+	/// Move `amount` FUEL from `from` to `to` (nothing for zero). A payer short of FUEL fails the
+	/// whole call with `InsufficientFuel`: every call runs in its own storage layer, so a part
+	/// already paid is rolled back.
 	pub(crate) fn pay_fuel(from: &T::AccountId, to: &T::AccountId, amount: Balance) -> DispatchResult {
 		if amount == 0 {
 			return Ok(());
@@ -24,13 +26,6 @@ impl<T: Config> Pallet<T> {
 		T::Fuel::transfer(from, to, amount, Preservation::Expendable)
 			.map(|_| ())
 			.map_err(|_| Error::<T>::InsufficientFuel.into())
-	}
-
-	/// Whether `who` can spend `amount` FUEL.
-	pub(crate) fn ensure_fuel(who: &T::AccountId, amount: Balance) -> DispatchResult {
-		let spendable = T::Fuel::reducible_balance(who, Preservation::Expendable, Fortitude::Polite);
-		ensure!(spendable >= amount, Error::<T>::InsufficientFuel);
-		Ok(())
 	}
 
 	/// The clip `who` may mint an edition of now, with its terms: it exists, is for sale, not
@@ -46,8 +41,6 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Contents::is_live(&info.content), Error::<T>::ContentNotLive);
 		ensure!(&info.creator != who, Error::<T>::CreatorNeedsNoLicense);
 		ensure!(info.sold < terms.max_editions, Error::<T>::SoldOut);
-		let spendable = T::Currency::reducible_balance(who, Preservation::Preserve, Fortitude::Polite);
-		ensure!(spendable >= T::ItemDeposit::get(), Error::<T>::InsufficientDeposit);
 		Ok((info, terms))
 	}
 
@@ -97,7 +90,6 @@ impl<T: Config> Pallet<T> {
 		let (info, terms) = Self::mintable(&who, clip)?;
 		let price = info.price;
 		ensure!(price <= max_price, Error::<T>::PriceTooHigh);
-		Self::ensure_fuel(&who, price)?;
 		let fee = T::ProtocolFee::get().mul_floor(price);
 		Self::pay_fuel(&who, &T::Treasury::get(), fee)?;
 		Self::pay_fuel(&who, &info.creator, price - fee)?;
