@@ -32,6 +32,11 @@ echo "== Rust unit tests =="
 cargo test --locked --release -p vidchain-primitives -p pallet-delivery -p pallet-rewards -p pallet-licenses -p vidchain-runtime 2>&1 | tee "$logdir/unit.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 count_cargo "$logdir/unit.log"
+# The edge server on its own: its dependencies' features differ from the runtime's, and one
+# invocation with both would rebuild the unit tests' whole tree with the union.
+cargo test --locked --release -p vidchain-edge 2>&1 | tee "$logdir/edge.log"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+count_cargo "$logdir/edge.log"
 
 echo "== benchmark tests (every benchmark once on the mock runtime, its checks included) =="
 cargo test --locked --release -p pallet-delivery -p pallet-rewards -p pallet-licenses \

@@ -4,6 +4,7 @@
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;
+mod delivery_rpc;
 mod cli;
 mod command;
 mod licenses_rpc;

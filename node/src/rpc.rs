@@ -1,6 +1,6 @@
 //! The node's JSON-RPC extensions beyond the standard `chain_*`, `state_*`, `author_*` and
 //! `system_*` methods: `system_accountNextIndex`, `payment_queryInfo` /
-//! `payment_queryFeeDetails`, and Vidchain's `rewards_*` ([`crate::rewards_rpc`]) and `licenses_*`
+//! `payment_queryFeeDetails`, and Vidchain's `delivery_*` ([`crate::delivery_rpc`]), `rewards_*` ([`crate::rewards_rpc`]) and `licenses_*`
 //! ([`crate::licenses_rpc`]).
 
 #![warn(missing_docs)]
@@ -33,10 +33,12 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: vidchain_primitives::delivery::DeliveryApi<Block, AccountId, vidchain_primitives::BlockNumber>,
 	C::Api: vidchain_primitives::rewards::RewardsApi<Block, AccountId, vidchain_primitives::BlockNumber>,
 	C::Api: vidchain_primitives::licenses::LicensesApi<Block, AccountId, vidchain_primitives::BlockNumber>,
 	P: TransactionPool + 'static,
 {
+	use crate::delivery_rpc::{Delivery, DeliveryRpcServer};
 	use crate::licenses_rpc::{Licenses, LicensesRpcServer};
 	use crate::rewards_rpc::{Rewards, RewardsRpcServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -47,6 +49,7 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Delivery::new(client.clone()).into_rpc())?;
 	module.merge(Rewards::new(client.clone()).into_rpc())?;
 	module.merge(Licenses::new(client).into_rpc())?;
 

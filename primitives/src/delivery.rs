@@ -2,7 +2,7 @@
 //! the tests: content ids, epochs, receipts, sampled proofs and sample outcomes.
 
 use crate::sum_tree::{SumNode, SumPath};
-use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_io::hashing::blake2_256;
 use sp_core::H256;
@@ -188,6 +188,203 @@ impl SampleOutcome {
 	/// Whether the sample counts in the edge's favour.
 	pub fn is_success(&self) -> bool {
 		matches!(self, SampleOutcome::Served)
+	}
+}
+
+/// Where an edge is in its life.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub enum EdgeState<BlockNumber> {
+	/// Serving, sampled, and allowed to claim.
+	Active,
+	/// More than a third of the validators reported failed samples in `epoch`: no longer
+	/// sampled, may not claim; may `resume` from block `until` on (bond topped up) or unbond.
+	Suspended {
+		/// The epoch it was suspended in.
+		epoch: EpochIndex,
+		/// First block at which `resume` succeeds.
+		until: BlockNumber,
+	},
+	/// Leaving: still sampled and slashable; the bond can be withdrawn from block `until` on.
+	Unbonding {
+		/// First block at which `withdraw_unbonded` succeeds.
+		until: BlockNumber,
+	},
+}
+
+/// Where a claim is.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum ClaimStatus {
+	/// Waiting for its proof.
+	Pending,
+	/// Proven: its bytes count for the edge in its epoch.
+	Verified,
+	/// No valid proof arrived in the proof window: the edge was slashed.
+	Rejected,
+}
+
+/// The epochs as the chain stands at a block (`DeliveryApi::epoch`).
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct EpochInfo<BlockNumber> {
+	/// The block the answer is for.
+	pub now: BlockNumber,
+	/// The epoch `now` belongs to (receipts and samples of it are being collected).
+	pub current: EpochIndex,
+	/// Blocks per epoch.
+	pub epoch_length: BlockNumber,
+	/// Blocks after an epoch's end during which its claims are accepted.
+	pub claim_window: BlockNumber,
+	/// Blocks, after an epoch's seed block, during which its proofs are accepted.
+	pub proof_window: BlockNumber,
+	/// The last epoch whose claims are all final (`None` before the first).
+	pub last_sealed: Option<EpochIndex>,
+}
+
+/// One epoch's timeline, in blocks; every range is `[from, until)` (`DeliveryApi::windows`).
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct EpochWindows<BlockNumber> {
+	/// The epoch.
+	pub epoch: EpochIndex,
+	/// Its first block.
+	pub starts_at: BlockNumber,
+	/// The first block after it: where its claim window opens.
+	pub claims_from: BlockNumber,
+	/// The first block after its claim window: the seed block, whose hash draws its claims'
+	/// offsets.
+	pub seed_block: BlockNumber,
+	/// The first block that accepts its proofs.
+	pub proofs_from: BlockNumber,
+	/// The first block after its proof window: sealing starts here.
+	pub proofs_until: BlockNumber,
+}
+
+/// An edge as `DeliveryApi` shows it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct EdgeView<AccountId, BlockNumber> {
+	/// The operator's account: the edge's name on chain.
+	pub edge: AccountId,
+	/// HTTP(S) endpoint that serves chunks (UTF-8).
+	#[cfg_attr(feature = "std", serde(with = "crate::utf8_text"))]
+	pub endpoint: alloc::vec::Vec<u8>,
+	/// Region tag (UTF-8).
+	#[cfg_attr(feature = "std", serde(with = "crate::utf8_text"))]
+	pub region: alloc::vec::Vec<u8>,
+	/// VID held as its bond, in base units.
+	pub bond: crate::Balance,
+	/// Life-cycle state.
+	pub state: EdgeState<BlockNumber>,
+	/// Quality score in parts per million.
+	pub score: u32,
+	/// Claims awaiting their proof.
+	pub pending_claims: u32,
+	/// When it registered.
+	pub registered_at: BlockNumber,
+}
+
+/// A content as `DeliveryApi` shows it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct ContentView<AccountId, BlockNumber> {
+	/// Its id.
+	pub content: ContentId,
+	/// Merkle root over its chunk hashes.
+	pub manifest_root: H256,
+	/// Its creator.
+	pub creator: AccountId,
+	/// Bytes per chunk (the last chunk may be shorter).
+	pub chunk_size: u32,
+	/// Number of chunks.
+	pub chunk_count: u32,
+	/// Total size in bytes.
+	pub total_bytes: u64,
+	/// Whether viewing needs a clip license.
+	pub exclusive: bool,
+	/// Title (UTF-8).
+	#[cfg_attr(feature = "std", serde(with = "crate::utf8_text"))]
+	pub title: alloc::vec::Vec<u8>,
+	/// Where its manifest can be fetched (UTF-8).
+	#[cfg_attr(feature = "std", serde(with = "crate::utf8_text"))]
+	pub uri: alloc::vec::Vec<u8>,
+	/// When it was registered.
+	pub registered_at: BlockNumber,
+	/// When its creator retired it (`None` while it is live).
+	pub retired_at: Option<BlockNumber>,
+}
+
+/// A claim as `DeliveryApi` shows it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct ClaimView<AccountId, BlockNumber> {
+	/// The edge that claimed.
+	pub edge: AccountId,
+	/// The epoch claimed.
+	pub epoch: EpochIndex,
+	/// Root hash of its sum tree.
+	pub root: H256,
+	/// Bytes claimed.
+	pub total_bytes: u64,
+	/// Receipts in the tree.
+	pub receipt_count: u32,
+	/// Block it was submitted in.
+	pub submitted_at: BlockNumber,
+	/// Where it is.
+	pub status: ClaimStatus,
+}
+
+/// What a claim must prove (`DeliveryApi::draw`): known once its seed block is.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct DrawView<BlockNumber> {
+	/// The epoch of the claim.
+	pub epoch: EpochIndex,
+	/// The seed ([`crate::sampling::claim_seed`] of the seed block's hash, the edge and the epoch).
+	pub seed: H256,
+	/// The sorted byte offsets whose leaves the proof must open.
+	pub offsets: alloc::vec::Vec<u64>,
+	/// The first block that accepts the proof.
+	pub proofs_from: BlockNumber,
+	/// The first block that no longer does.
+	pub proofs_until: BlockNumber,
+}
+
+/// The most edges one `DeliveryApi::edges` call returns.
+pub const MAX_EDGES_PER_QUERY: u32 = 256;
+
+sp_api::decl_runtime_apis! {
+	/// Proof of delivery (pallet-delivery): epochs and their windows, edges, contents, claims and
+	/// their draws — what edges, viewers and tools read.
+	pub trait DeliveryApi<AccountId: Codec, BlockNumber: Codec> {
+		/// The epochs as they stand: the current one, the schedule, the last sealed.
+		fn epoch() -> EpochInfo<BlockNumber>;
+		/// `epoch`'s timeline: its blocks, claim window, seed block and proof window.
+		fn windows(epoch: EpochIndex) -> EpochWindows<BlockNumber>;
+		/// An edge (`None` if `who` runs none).
+		fn edge(who: AccountId) -> Option<EdgeView<AccountId, BlockNumber>>;
+		/// A content (`None` if it is not registered, or retired and pruned).
+		fn content(content: ContentId) -> Option<ContentView<AccountId, BlockNumber>>;
+		/// `edge`'s claim for `epoch` (`None` if there is none, or once pruned).
+		fn claim(edge: AccountId, epoch: EpochIndex) -> Option<ClaimView<AccountId, BlockNumber>>;
+		/// The offsets `edge`'s claim for `epoch` must prove (`None` if there is no claim or its
+		/// seed block has not been built yet).
+		fn draw(edge: AccountId, epoch: EpochIndex) -> Option<DrawView<BlockNumber>>;
+		/// Active edges, best score first (ties: larger bond first), of `region` if given, at
+		/// most `limit` (itself at most [`MAX_EDGES_PER_QUERY`]): what a viewer picks an edge from.
+		fn edges(region: Option<alloc::vec::Vec<u8>>, limit: u32) -> alloc::vec::Vec<EdgeView<AccountId, BlockNumber>>;
 	}
 }
 

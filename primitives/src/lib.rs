@@ -38,6 +38,23 @@ pub mod ocw_crypto {
 	app_crypto!(sr25519, KEY_TYPE);
 }
 
+/// Serde for byte strings that hold UTF-8 text (endpoints, regions, titles): a JSON string
+/// (invalid UTF-8 shown with U+FFFD) rather than an array of numbers.
+#[cfg(feature = "std")]
+pub mod utf8_text {
+	use serde::{Deserialize, Deserializer, Serializer};
+
+	/// Write `bytes` as a string.
+	pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+		s.serialize_str(&String::from_utf8_lossy(bytes))
+	}
+
+	/// Read a string as its UTF-8 bytes.
+	pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+		Ok(String::deserialize(d)?.into_bytes())
+	}
+}
+
 use sp_runtime::{
 	generic,
 	traits::{BlakeTwo256, IdentifyAccount, Verify},

@@ -16,6 +16,91 @@ use sp_runtime::traits::BlakeTwo256;
 
 pub use binary_merkle_tree::MerkleProof;
 
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::{traits::ConstU32, BoundedVec};
+
+/// The deepest manifest tree: 2^32 chunks.
+pub const MAX_PROOF_DEPTH: u32 = 32;
+
+/// A chunk's Merkle path to its content's manifest root, as an edge serves it (SCALE, at
+/// [`http::chunk_proof_path`]) for viewers and validators to check the chunk with.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
+pub struct ChunkProof {
+	/// The chunk's index.
+	pub index: u32,
+	/// Chunks in the content (the tree's leaf count).
+	pub chunk_count: u32,
+	/// Sibling hashes from the leaf up.
+	pub siblings: BoundedVec<H256, ConstU32<MAX_PROOF_DEPTH>>,
+}
+
+impl ChunkProof {
+	/// The proof of chunk `index` of the content whose chunk hashes are `chunk_hashes` (`None`
+	/// if `index` is outside it).
+	pub fn new(chunk_hashes: &[H256], index: u32) -> Option<ChunkProof> {
+		if index as usize >= chunk_hashes.len() {
+			return None;
+		}
+		let proof = chunk_proof(chunk_hashes, index);
+		Some(ChunkProof {
+			index,
+			chunk_count: chunk_hashes.len() as u32,
+			siblings: BoundedVec::try_from(proof.proof).ok()?,
+		})
+	}
+
+	/// Whether `chunk` is chunk [`ChunkProof::index`] of the content with manifest root `root`
+	/// and `chunk_count` chunks (the count comes from the chain, not from the proof).
+	pub fn verify(&self, root: &H256, chunk_count: u32, chunk: &[u8]) -> bool {
+		self.chunk_count == chunk_count &&
+			self.index < chunk_count &&
+			verify_chunk(root, chunk, self.index, chunk_count, self.siblings.to_vec())
+	}
+}
+
+/// The edge's HTTP interface, as the edge server, viewers and validators' off-chain workers
+/// address it (paths relative to the edge's registered endpoint, no trailing slash on it).
+pub mod http {
+	use alloc::{format, string::String};
+	use sp_core::H256;
+
+	/// Media type of SCALE-encoded bodies (chunk proofs, content lists).
+	pub const SCALE_MEDIA_TYPE: &str = "application/scale";
+
+	/// `0x`-prefixed lowercase hex of a content id, as it appears in paths.
+	pub fn content_hex(content: &H256) -> String {
+		let mut s = String::with_capacity(66);
+		s.push_str("0x");
+		for b in content.as_bytes() {
+			s.push_str(&format!("{b:02x}"));
+		}
+		s
+	}
+
+	/// The contents an edge serves: SCALE `Vec<ContentId>` with `Accept: application/scale`,
+	/// JSON otherwise.
+	pub fn contents_path() -> String {
+		String::from("/content")
+	}
+
+	/// A content's manifest (JSON).
+	pub fn manifest_path(content: &H256) -> String {
+		format!("/content/{}/manifest", content_hex(content))
+	}
+
+	/// Chunk `index` of a content (the raw bytes; HTTP Range works).
+	pub fn chunk_path(content: &H256, index: u32) -> String {
+		format!("/content/{}/chunks/{index}", content_hex(content))
+	}
+
+	/// The [`super::ChunkProof`] of chunk `index` (SCALE with `Accept: application/scale`, JSON
+	/// otherwise).
+	pub fn chunk_proof_path(content: &H256, index: u32) -> String {
+		format!("/content/{}/chunks/{index}/proof", content_hex(content))
+	}
+}
+
 /// The hash of one chunk.
 pub fn chunk_hash(chunk: &[u8]) -> H256 {
 	H256(blake2_256(chunk))
@@ -46,6 +131,28 @@ pub fn verify_chunk(root: &H256, chunk: &[u8], index: u32, chunk_count: u32, pro
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn chunk_proofs_check_index_count_and_bytes() {
+		let chunks = chunks(9);
+		let hashes: Vec<H256> = chunks.iter().map(|c| chunk_hash(c)).collect();
+		let root = manifest_root(&hashes);
+		for i in 0..9u32 {
+			let p = ChunkProof::new(&hashes, i).unwrap();
+			let p = ChunkProof::decode(&mut &p.encode()[..]).unwrap();
+			assert!(p.verify(&root, 9, &chunks[i as usize]));
+			assert!(!p.verify(&root, 10, &chunks[i as usize]), "the count comes from the chain");
+			assert!(!p.verify(&root, 9, &chunks[(i as usize + 1) % 9]), "another chunk");
+			let mut moved = p.clone();
+			moved.index = (i + 1) % 9;
+			assert!(!moved.verify(&root, 9, &chunks[i as usize]), "another index");
+		}
+		assert!(ChunkProof::new(&hashes, 9).is_none());
+		assert_eq!(
+			http::chunk_path(&H256::repeat_byte(0xab), 3),
+			alloc::format!("/content/0x{}/chunks/3", "ab".repeat(32))
+		);
+	}
 
 	fn chunks(n: usize) -> Vec<Vec<u8>> {
 		(0..n).map(|i| alloc::vec![i as u8; 64 + i]).collect()

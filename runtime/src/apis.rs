@@ -1,6 +1,6 @@
 //! The runtime APIs the node and clients call: block building and execution, metadata (up to
 //! v16), transaction validation, off-chain workers, consensus (Aura, GRANDPA), session keys,
-//! nonces, fees, genesis presets, and Vidchain's `RewardsApi` and `LicensesApi`.
+//! nonces, fees, genesis presets, and Vidchain's `DeliveryApi`, `RewardsApi` and `LicensesApi`.
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -19,7 +19,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Licenses, Nonce, Rewards, Runtime,
+	AccountId, Aura, Balance, Block, BlockNumber, Delivery, Executive, Grandpa, InherentDataExt, Licenses, Nonce, Rewards, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
@@ -146,6 +146,36 @@ impl_runtime_apis! {
 			_authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			None
+		}
+	}
+
+	impl vidchain_primitives::delivery::DeliveryApi<Block, AccountId, BlockNumber> for Runtime {
+		fn epoch() -> vidchain_primitives::delivery::EpochInfo<BlockNumber> {
+			Delivery::epoch_info()
+		}
+
+		fn windows(epoch: vidchain_primitives::delivery::EpochIndex) -> vidchain_primitives::delivery::EpochWindows<BlockNumber> {
+			Delivery::epoch_windows(epoch)
+		}
+
+		fn edge(who: AccountId) -> Option<vidchain_primitives::delivery::EdgeView<AccountId, BlockNumber>> {
+			Delivery::edge_view(who)
+		}
+
+		fn content(content: vidchain_primitives::delivery::ContentId) -> Option<vidchain_primitives::delivery::ContentView<AccountId, BlockNumber>> {
+			Delivery::content_view(content)
+		}
+
+		fn claim(edge: AccountId, epoch: vidchain_primitives::delivery::EpochIndex) -> Option<vidchain_primitives::delivery::ClaimView<AccountId, BlockNumber>> {
+			Delivery::claim_view(edge, epoch)
+		}
+
+		fn draw(edge: AccountId, epoch: vidchain_primitives::delivery::EpochIndex) -> Option<vidchain_primitives::delivery::DrawView<BlockNumber>> {
+			Delivery::draw_view(edge, epoch)
+		}
+
+		fn edges(region: Option<Vec<u8>>, limit: u32) -> Vec<vidchain_primitives::delivery::EdgeView<AccountId, BlockNumber>> {
+			Delivery::edges_view(region, limit)
 		}
 	}
 

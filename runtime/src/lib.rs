@@ -44,11 +44,21 @@ pub mod opaque {
 	pub type Hash = vidchain_primitives::Hash;
 }
 
+/// The validators' off-chain-worker key as a session key: `--dev`/`--alice`…,
+/// `author_rotateKeys` and `key insert --key-type vocw` put it in the keystore, where the
+/// sampling worker of pallet-delivery finds it.
+pub struct DeliverySampler;
+impl sp_runtime::BoundToRuntimeAppPublic for DeliverySampler {
+	type Public = vidchain_primitives::ocw_crypto::Public;
+}
+
 impl_opaque_keys! {
-	/// The keys a validator holds: Aura to author blocks, GRANDPA to vote on finality.
+	/// The keys a validator holds: Aura to author blocks, GRANDPA to vote on finality, `vocw`
+	/// (sr25519, the same seed as Aura) to sign sample reports.
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
+		pub vocw: DeliverySampler,
 	}
 }
 
@@ -59,7 +69,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("vidchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("vidchain"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -384,6 +384,10 @@ async fn main() -> Result<()> {
 		"1000000".into(),
 		"--rpc-max-connections".into(),
 		"100".into(),
+		// The edges have no server: no sampling worker (it would report them and take block
+		// space from what is measured).
+		"--offchain-worker".into(),
+		"never".into(),
 	];
 	let mut node = Node::start_dev_with(Storage::Temporary, &extra)?;
 	let rpc = node.rpc(Duration::from_secs(120)).await?;

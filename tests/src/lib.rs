@@ -324,3 +324,107 @@ pub fn sign(k: &Keypair, payload: &[u8]) -> vidchain_primitives::Signature {
 	enc.extend_from_slice(&k.sign(payload).0);
 	codec::Decode::decode(&mut &enc[..]).expect("65 bytes decode as a MultiSignature")
 }
+
+/// The edge binary under test: `$VIDCHAIN_EDGE_BIN`, else `vidchain-edge` next to the node
+/// binary (the scripts build both into one target directory).
+pub fn edge_binary() -> Result<PathBuf> {
+	if let Some(p) = std::env::var_os("VIDCHAIN_EDGE_BIN").map(PathBuf::from).filter(|p| p.is_file()) {
+		return Ok(p);
+	}
+	let node = node_binary()?;
+	let edge = node.with_file_name("vidchain-edge");
+	if edge.is_file() {
+		Ok(edge)
+	} else {
+		bail!("vidchain-edge not found next to {}: build it with scripts/build.sh or set VIDCHAIN_EDGE_BIN", node.display())
+	}
+}
+
+/// Run `vidchain-edge` with `args` to completion (bounded by `timeout`) and return its stdout.
+pub fn run_edge(args: &[&str], timeout: Duration) -> Result<String> {
+	let mut child = Command::new(edge_binary()?)
+		.args(args)
+		.stdin(Stdio::null())
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()?;
+	let deadline = Instant::now() + timeout;
+	loop {
+		if child.try_wait()?.is_some() {
+			let out = child.wait_with_output()?;
+			if !out.status.success() {
+				bail!("vidchain-edge {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+			}
+			return Ok(String::from_utf8(out.stdout)?);
+		}
+		if Instant::now() > deadline {
+			let _ = child.kill();
+			let _ = child.wait();
+			bail!("vidchain-edge {args:?} did not finish within {timeout:?}");
+		}
+		std::thread::sleep(Duration::from_millis(50));
+	}
+}
+
+/// A running `vidchain-edge serve` on 127.0.0.1, killed on drop.
+pub struct EdgeServer {
+	child: Option<Child>,
+	/// Its HTTP port on 127.0.0.1.
+	pub port: u16,
+	/// Where its stdout and stderr go.
+	pub log_path: PathBuf,
+}
+
+impl EdgeServer {
+	/// Serve `content_dir` on a free loopback port with extra `args` (fault switches…), and
+	/// wait (at most `timeout`) until it answers `/health`.
+	pub async fn start(content_dir: &Path, args: &[&str], timeout: Duration) -> Result<EdgeServer> {
+		let port = free_port()?;
+		let log_path = std::env::temp_dir().join(format!("vidchain-test-edge-{}-{port}.log", std::process::id()));
+		let log = std::fs::File::create(&log_path)?;
+		let child = Command::new(edge_binary()?)
+			.arg("serve")
+			.arg("--content-dir")
+			.arg(content_dir)
+			.args(["--listen", &format!("127.0.0.1:{port}")])
+			.args(args)
+			.stdin(Stdio::null())
+			.stdout(log.try_clone()?)
+			.stderr(log)
+			.spawn()?;
+		let mut edge = EdgeServer { child: Some(child), port, log_path };
+		let deadline = Instant::now() + timeout;
+		loop {
+			if let Some(status) = edge.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+				bail!("edge exited early with {status}:\n{}", std::fs::read_to_string(&edge.log_path).unwrap_or_default());
+			}
+			if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+				return Ok(edge);
+			}
+			if Instant::now() > deadline {
+				edge.kill();
+				bail!("edge did not listen within {timeout:?}");
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+	}
+
+	/// `http://127.0.0.1:<port>`: what the edge registers as its endpoint.
+	pub fn endpoint(&self) -> String {
+		format!("http://127.0.0.1:{}", self.port)
+	}
+
+	/// Stop it with SIGKILL (what a crash does) and wait for it.
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+}
+
+impl Drop for EdgeServer {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}

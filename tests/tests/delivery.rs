@@ -51,7 +51,8 @@ struct EdgeInfo {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn content_and_edges_on_a_real_node() -> anyhow::Result<()> {
-	let mut node = Node::start_dev(Storage::Temporary)?;
+	// The edge registered here has no server: without the sampling worker (see `sampling.rs`).
+	let mut node = Node::start_dev_with(Storage::Temporary, &["--offchain-worker".into(), "never".into()])?;
 	let rpc = node.rpc(Duration::from_secs(60)).await?;
 	wait_until_at_least("finalized height", 1, Duration::from_secs(120), || finalized_height(&rpc)).await?;
 	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;

@@ -94,7 +94,9 @@ async fn bond_of(api: &OnlineClient<PolkadotConfig>, edge: &Keypair) -> anyhow::
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow::Result<()> {
-	let mut node = Node::start_dev(Storage::Temporary)?;
+	// The edges here have no server: without the validators' sampling worker (tested in
+	// `sampling.rs`), which would report them unavailable and suspend them.
+	let mut node = Node::start_dev_with(Storage::Temporary, &["--offchain-worker".into(), "never".into()])?;
 	let rpc = node.rpc(Duration::from_secs(60)).await?;
 	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
 	let genesis = Hash::from(block_hash(&rpc, 0).await?);

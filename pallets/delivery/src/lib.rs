@@ -90,6 +90,7 @@
 extern crate alloc;
 
 pub use features::edges::is_local_host;
+pub use features::worker::{Probe, MAX_LISTED_CONTENTS};
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -151,6 +152,7 @@ pub mod pallet {
 	#[pallet::config]
 	pub trait Config:
 		frame_system::Config<Hash = sp_core::H256, RuntimeEvent: From<Event<Self>>>
+		+ frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
 	{
 		/// The bonding currency (VID): bonds and deposits are holds on it.
 		type Currency: fungible::Inspect<Self::AccountId>
@@ -268,6 +270,14 @@ pub mod pallet {
 		/// one validator's report moves it by this divided by the number of validators.
 		#[pallet::constant]
 		type ScoreOnSampleFailure: Get<u32>;
+
+		/// Edges a validator's off-chain worker samples per block it imports.
+		#[pallet::constant]
+		type MaxSamplesPerBlock: Get<u32>;
+
+		/// How long the off-chain worker waits for each HTTP answer of an edge, in milliseconds.
+		#[pallet::constant]
+		type SampleDeadlineMs: Get<u64>;
 
 		/// Who settles payments for verified claims and shares emission at sealing
 		/// (pallet-rewards on Vidchain; `()` for none).
@@ -532,6 +542,12 @@ pub mod pallet {
 			Self::prune(remaining)
 		}
 
+		/// The validators' sampling worker (`features/worker.rs`): on a node whose keystore holds
+		/// a current validator's `vocw` key, sample edges over HTTP and report.
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::run_sampler(now)
+		}
+
 		fn integrity_test() {
 			use sp_runtime::traits::Zero;
 			let schedule = EpochSchedule {
@@ -550,6 +566,7 @@ pub mod pallet {
 			assert!(T::MaxChunkSize::get() > 0, "MaxChunkSize must be positive");
 			assert!(T::MaxChunks::get() > 0, "MaxChunks must be positive");
 			assert!(T::MaxSealPerBlock::get() > 0, "MaxSealPerBlock must be positive");
+			assert!(T::SampleDeadlineMs::get() > 0, "SampleDeadlineMs must be positive");
 			assert!(!T::MinEdgeBond::get().is_zero(), "MinEdgeBond must be positive");
 			assert!(
 				T::MaxEndpointLen::get() >= 12,

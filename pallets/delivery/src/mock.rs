@@ -157,10 +157,40 @@ impl pallet_delivery::Config for Test {
 	type InitialScore = ConstU32<500_000>;
 	type ScoreOnSampleSuccess = ConstU32<1_000>;
 	type ScoreOnSampleFailure = ConstU32<50_000>;
+	type MaxSamplesPerBlock = ConstU32<2>;
+	type SampleDeadlineMs = ConstU64<2_000>;
 	type Payments = RecordedPayments;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockValidators;
+}
+
+/// The mock's extrinsics (bare or general, no extension).
+pub type Extrinsic = <Block as sp_runtime::traits::Block>::Extrinsic;
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Extrinsic {
+		Extrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_extension() {}
 }
 
 #[cfg(feature = "runtime-benchmarks")]

@@ -1757,3 +1757,362 @@ mod attacks {
 		});
 	}
 }
+
+/// The validators' sampling worker (`features/worker.rs`), run as a node runs it: an HTTP
+/// client that answers only the requests a test expects (any other request panics), a
+/// keystore with the validator's `vocw` key, and a transaction pool that keeps what the worker
+/// submits. Each report is then authorized and dispatched as the chain would.
+mod sampling_worker {
+	use super::*;
+	use sp_core::offchain::{
+		testing::{OffchainState, PendingRequest, PoolState, TestOffchainExt, TestTransactionPoolExt},
+		OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+	};
+	use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+	use std::sync::Arc;
+	use vidchain_primitives::manifest::{http as edge_http, ChunkProof};
+
+	const ENDPOINT: &str = "http://127.0.0.1:8080";
+	const SIZE: u32 = 1_000;
+	/// 3 full chunks and a short last one.
+	const TOTAL: u64 = 3_500;
+
+	struct World {
+		ext: sp_io::TestExternalities,
+		http: Arc<parking_lot::RwLock<OffchainState>>,
+		pool: Arc<parking_lot::RwLock<PoolState>>,
+		key: ocw_crypto::Public,
+	}
+
+	fn chunks(tag: u8) -> Vec<Vec<u8>> {
+		(0..4u32)
+			.map(|i| {
+				let len = if i == 3 { 500 } else { SIZE as usize };
+				(0..len).map(|b| (b as u32 ^ i ^ tag as u32) as u8).collect()
+			})
+			.collect()
+	}
+
+	fn hashes(chunks: &[Vec<u8>]) -> Vec<H256> {
+		chunks.iter().map(|c| manifest::chunk_hash(c)).collect()
+	}
+
+	/// A world with one validator (its key in the keystore unless `validator` is false), one
+	/// content of [`chunks`]`(1)` (exclusive if asked) and one edge at [`ENDPOINT`].
+	fn world(validator: bool, exclusive: bool) -> (World, H256) {
+		let mut ext = new_test_ext();
+		let (offchain, http) = TestOffchainExt::new();
+		let (pool, pool_state) = TestTransactionPoolExt::new();
+		let keystore = MemoryKeystore::new();
+		let raw = keystore.sr25519_generate_new(ocw_crypto::KEY_TYPE, Some("//validator0")).unwrap();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		ext.register_extension(KeystoreExt::new(keystore));
+		let key = ocw_crypto::Public::from(raw);
+		http.write().seed = [7; 32];
+		let content = ext.execute_with(|| {
+			if validator {
+				ValidatorKeys::set(vec![key.clone()]);
+			}
+			AllowLocalEndpoints::<Test>::put(true);
+			let root = manifest::manifest_root(&hashes(&chunks(1)));
+			assert_ok!(Delivery::register_content(
+				RuntimeOrigin::signed(account("creator")),
+				root,
+				SIZE,
+				4,
+				TOTAL,
+				exclusive,
+				bounded(b"A film"),
+				bounded(b""),
+			));
+			add_edge("edge");
+			run_to_block(2);
+			prim::content_id(&account("creator"), &root)
+		});
+		(World { ext, http, pool: pool_state, key }, content)
+	}
+
+	fn add_edge(name: &str) {
+		assert_ok!(Delivery::register_edge(
+			RuntimeOrigin::signed(account(name)),
+			bounded(ENDPOINT.as_bytes()),
+			bounded(b"eu-west"),
+			MIN_BOND * 2,
+		));
+	}
+
+	fn expect(w: &World, path: String, scale: bool, response: Vec<u8>) {
+		w.http.write().expect_request(PendingRequest {
+			method: "GET".into(),
+			uri: format!("{ENDPOINT}{path}"),
+			headers: if scale { vec![("Accept".into(), edge_http::SCALE_MEDIA_TYPE.into())] } else { vec![] },
+			response: Some(response),
+			sent: true,
+			..Default::default()
+		});
+	}
+
+	fn expect_list(w: &World, contents: Vec<H256>) {
+		expect(w, edge_http::contents_path(), true, contents.encode());
+	}
+
+	/// The chunk the worker picks from the test seed after one pick among a one-content list.
+	fn picked_chunk() -> u32 {
+		crate::features::worker::nth_below([7; 32], 1, 4) as u32
+	}
+
+	/// The reports the worker submitted so far (and empties the pool).
+	fn submitted(w: &World) -> Vec<(SampleReportOf<Test>, ocw_crypto::Signature)> {
+		let txs = std::mem::take(&mut w.pool.write().transactions);
+		txs.into_iter()
+			.map(|tx| {
+				let xt = Extrinsic::decode(&mut &tx[..]).expect("an extrinsic of the mock");
+				match xt.function {
+					RuntimeCall::Delivery(Call::report_sample { report, signature }) => (report, signature),
+					other => panic!("the worker submitted {other:?}"),
+				}
+			})
+			.collect()
+	}
+
+	/// The honest exchange for chunk `i` of `content`.
+	fn expect_honest(w: &World, content: H256, i: u32) {
+		let chunks = chunks(1);
+		expect_list(w, vec![content]);
+		expect(w, edge_http::chunk_path(&content, i), false, chunks[i as usize].clone());
+		expect(w, edge_http::chunk_proof_path(&content, i), true, ChunkProof::new(&hashes(&chunks), i).unwrap().encode());
+	}
+
+	#[test]
+	fn an_honest_edge_is_reported_served_and_the_report_is_accepted() {
+		let (mut w, content) = world(true, false);
+		let i = picked_chunk();
+		expect_honest(&w, content, i);
+		w.ext.execute_with(|| Delivery::offchain_worker(2));
+		let reports = submitted(&w);
+		assert_eq!(reports.len(), 1);
+		let (report, signature) = &reports[0];
+		assert_eq!((report.edge.clone(), report.content, report.chunk_index), (account("edge"), content, i));
+		assert_eq!(report.outcome, SampleOutcome::Served);
+		assert_eq!((report.epoch, report.validator.clone()), (0, w.key.clone()));
+		w.ext.execute_with(|| {
+			let before = score("edge");
+			assert_eq!(authorize(report, signature), Ok(()));
+			assert_ok!(dispatch_report(report, signature));
+			assert!(score("edge") > before, "a served sample raises the score");
+		});
+	}
+
+	#[test]
+	fn corrupt_bytes_a_foreign_proof_or_a_wrong_length_are_bad_chunks() {
+		let i = picked_chunk();
+		let good = chunks(1);
+		let proof = |chunks: &[Vec<u8>], j: u32| ChunkProof::new(&hashes(chunks), j).unwrap().encode();
+		let mut corrupt = good[i as usize].clone();
+		corrupt[0] ^= 1;
+		let mut long = good[i as usize].clone();
+		long.push(0);
+		let mut short = good[i as usize].clone();
+		short.pop();
+		let mut other_count = ChunkProof::new(&hashes(&good), i).unwrap();
+		other_count.chunk_count = 5;
+		let cases: Vec<(&str, Vec<u8>, Option<Vec<u8>>)> = vec![
+			("flipped byte", corrupt, Some(proof(&good, i))),
+			("one byte over the chunk size", long, None),
+			("one byte short", short, None),
+			("a chunk of another content, with its own proof", chunks(2)[i as usize].clone(), Some(proof(&chunks(2), i))),
+			("a proof of another chunk", good[i as usize].clone(), Some(proof(&good, (i + 1) % 4))),
+			("a proof claiming another chunk count", good[i as usize].clone(), Some(other_count.encode())),
+			("a proof that does not decode", good[i as usize].clone(), Some(vec![1, 2, 3])),
+		];
+		for (case, bytes, proof) in cases {
+			let (mut w, content) = world(true, false);
+			expect_list(&w, vec![content]);
+			expect(&w, edge_http::chunk_path(&content, i), false, bytes);
+			if let Some(p) = proof {
+				expect(&w, edge_http::chunk_proof_path(&content, i), true, p);
+			}
+			w.ext.execute_with(|| Delivery::offchain_worker(2));
+			let reports = submitted(&w);
+			assert_eq!(reports.len(), 1, "{case}");
+			assert_eq!(reports[0].0.outcome, SampleOutcome::BadChunk, "{case}");
+			w.ext.execute_with(|| {
+				let before = score("edge");
+				assert_ok!(dispatch_report(&reports[0].0, &reports[0].1));
+				assert!(score("edge") < before, "{case}: a bad chunk lowers the score");
+			});
+		}
+	}
+
+	#[test]
+	fn an_edge_without_a_list_of_live_content_is_unavailable() {
+		for (case, list) in [
+			("no SCALE list", b"<html>not found</html>".to_vec()),
+			("an empty list", Vec::<H256>::new().encode()),
+			("only contents the chain does not know", vec![H256::repeat_byte(9)].encode()),
+		] {
+			let (mut w, content) = world(true, false);
+			expect(&w, edge_http::contents_path(), true, list);
+			w.ext.execute_with(|| Delivery::offchain_worker(2));
+			let reports = submitted(&w);
+			assert_eq!(reports.len(), 1, "{case}");
+			assert_eq!(reports[0].0.outcome, SampleOutcome::Unavailable, "{case}");
+			assert_eq!(reports[0].0.content, content, "{case}: names a live content");
+			w.ext.execute_with(|| {
+				assert_ok!(dispatch_report(&reports[0].0, &reports[0].1));
+			});
+		}
+	}
+
+	#[test]
+	fn an_edge_listing_only_exclusive_content_is_not_reported() {
+		let (mut w, content) = world(true, true);
+		expect_list(&w, vec![content]);
+		w.ext.execute_with(|| Delivery::offchain_worker(2));
+		assert!(submitted(&w).is_empty());
+	}
+
+	#[test]
+	fn one_sample_per_edge_and_epoch_even_when_the_worker_runs_again() {
+		let (mut w, content) = world(true, false);
+		expect_honest(&w, content, picked_chunk());
+		w.ext.execute_with(|| Delivery::offchain_worker(2));
+		assert_eq!(submitted(&w).len(), 1);
+		// The same block again (another fork at this height), then later blocks of the epoch:
+		// no request (an unexpected one would panic), no report.
+		w.ext.execute_with(|| {
+			Delivery::offchain_worker(2);
+			run_to_block(5);
+			Delivery::offchain_worker(5);
+		});
+		assert!(submitted(&w).is_empty());
+		// The next epoch samples the edge again.
+		w.ext.execute_with(|| run_to_block(EPOCH + 1));
+		expect_honest(&w, content, picked_chunk());
+		w.ext.execute_with(|| Delivery::offchain_worker(EPOCH + 1));
+		assert_eq!(submitted(&w).len(), 1);
+	}
+
+	#[test]
+	fn an_edge_already_reported_on_chain_is_not_sampled_again() {
+		let (mut w, content) = world(true, false);
+		w.ext.execute_with(|| {
+			SampleReports::<Test>::insert((0, account("edge"), w.key.clone()), SampleOutcome::Served);
+			Delivery::offchain_worker(2);
+		});
+		assert!(submitted(&w).is_empty());
+		let _ = content;
+	}
+
+	#[test]
+	fn no_validator_key_no_suspended_edge_no_last_block() {
+		// A node whose key is not a validator's samples nothing.
+		let (mut w, _) = world(false, false);
+		w.ext.execute_with(|| Delivery::offchain_worker(2));
+		assert!(submitted(&w).is_empty());
+		// A suspended edge is not sampled (the chain would refuse the report).
+		let (mut w, _) = world(true, false);
+		w.ext.execute_with(|| {
+			Edges::<Test>::mutate(account("edge"), |e| {
+				e.as_mut().unwrap().state = EdgeState::Suspended { epoch: 0, until: 100 }
+			});
+			Delivery::offchain_worker(2);
+		});
+		assert!(submitted(&w).is_empty());
+		// Nor in an epoch's last block: the report would land in the next epoch.
+		let (mut w, _) = world(true, false);
+		w.ext.execute_with(|| {
+			run_to_block(EPOCH - 1);
+			Delivery::offchain_worker(EPOCH - 1);
+		});
+		assert!(submitted(&w).is_empty());
+	}
+
+	#[test]
+	fn edges_are_spread_over_blocks_and_each_sampled_once_per_epoch() {
+		// Five edges at one endpoint, two a block (`MaxSamplesPerBlock`): blocks 2, 3 and 4
+		// sample 2 + 2 + 1 distinct edges, and block 5 none.
+		let (mut w, _) = world(true, false);
+		w.ext.execute_with(|| {
+			for name in ["edge2", "viewer", "viewer2", "creator"] {
+				add_edge(name);
+			}
+		});
+		let mut seen = std::collections::BTreeSet::new();
+		for (block, n) in [(2u64, 2usize), (3, 2), (4, 1), (5, 0)] {
+			for _ in 0..n {
+				expect(&w, edge_http::contents_path(), true, b"down".to_vec());
+			}
+			w.ext.execute_with(|| {
+				run_to_block(block);
+				Delivery::offchain_worker(block);
+			});
+			let reports = submitted(&w);
+			assert_eq!(reports.len(), n, "block {block}");
+			for (r, _) in reports {
+				assert!(seen.insert(r.edge), "an edge sampled twice in one epoch");
+			}
+		}
+		assert_eq!(seen.len(), 5);
+	}
+}
+
+/// `DeliveryApi`'s views.
+mod api {
+	use super::*;
+
+	#[test]
+	fn views_show_epochs_edges_contents_claims_and_draws() {
+		new_test_ext().execute_with(|| {
+			let content = register_content(1);
+			register_edge("edge");
+			register_edge("edge2");
+			let info = Delivery::epoch_info();
+			assert_eq!((info.now, info.current, info.epoch_length, info.last_sealed), (1, 0, EPOCH, None));
+			let w = Delivery::epoch_windows(0);
+			assert_eq!((w.starts_at, w.claims_from, w.seed_block), (0, EPOCH, EPOCH + CLAIM_WINDOW));
+			assert_eq!((w.proofs_from, w.proofs_until), (EPOCH + CLAIM_WINDOW + 1, EPOCH + CLAIM_WINDOW + 1 + PROOF_WINDOW));
+			let c = Delivery::content_view(content).unwrap();
+			assert_eq!((c.creator, c.chunk_count, c.title), (account("creator"), CHUNKS, b"A film".to_vec()));
+			assert!(Delivery::content_view(H256::zero()).is_none());
+			let e = Delivery::edge_view(account("edge")).unwrap();
+			assert_eq!((e.endpoint, e.state, e.bond), (b"https://edge.example/v1".to_vec(), EdgeState::Active, MIN_BOND * 2));
+			assert!(Delivery::edge_view(account("viewer")).is_none());
+
+			let batch = Batch::honest("edge", content, 0, 50);
+			run_to_block(claim_open(0));
+			assert_ok!(batch.claim("edge", 0));
+			let claim = Delivery::claim_view(account("edge"), 0).unwrap();
+			assert_eq!((claim.status, claim.receipt_count, claim.root), (ClaimStatus::Pending, 50, batch.tree.root().hash));
+			assert!(Delivery::draw_view(account("edge"), 0).is_none(), "no draw before the seed block");
+			run_to_block(proof_open(0));
+			let draw = Delivery::draw_view(account("edge"), 0).unwrap();
+			assert_eq!(draw.offsets, drawn("edge", 0));
+			assert_eq!(draw.proofs_from, proof_open(0));
+			assert!(Delivery::draw_view(account("edge2"), 0).is_none(), "no claim, no draw");
+		});
+	}
+
+	#[test]
+	fn edges_are_ranked_by_score_filtered_by_region_and_bounded() {
+		new_test_ext().execute_with(|| {
+			for name in ["edge", "edge2", "viewer", "viewer2"] {
+				register_edge(name);
+			}
+			Edges::<Test>::mutate(account("edge2"), |e| e.as_mut().unwrap().score = 900_000);
+			Edges::<Test>::mutate(account("viewer"), |e| e.as_mut().unwrap().region = bounded(b"us-east"));
+			Edges::<Test>::mutate(account("viewer2"), |e| {
+				e.as_mut().unwrap().state = EdgeState::Suspended { epoch: 0, until: 9 }
+			});
+			let ranked: Vec<AccountId> = Delivery::edges_view(None, 10).into_iter().map(|e| e.edge).collect();
+			assert_eq!(ranked[0], account("edge2"), "best score first");
+			assert_eq!(ranked.len(), 3, "suspended edges are left out");
+			let eu: Vec<AccountId> = Delivery::edges_view(Some(b"eu-west".to_vec()), 10).into_iter().map(|e| e.edge).collect();
+			assert_eq!(eu, vec![account("edge2"), account("edge")]);
+			assert_eq!(Delivery::edges_view(None, 1).len(), 1);
+			assert!(Delivery::edges_view(None, 0).is_empty());
+		});
+	}
+}

@@ -5,6 +5,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::*, traits::fungible::Inspect};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::RuntimeAppPublic;
+pub use vidchain_primitives::delivery::{ClaimStatus, EdgeState};
 use vidchain_primitives::delivery::{EpochIndex, ProofLeaf, SampleReport};
 
 /// A balance of the bonding currency (VID).
@@ -49,28 +50,6 @@ pub struct ContentInfo<T: Config> {
 	pub retired_at: Option<BlockNumberFor<T>>,
 }
 
-/// Where an edge is in its life.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
-)]
-pub enum EdgeState<BlockNumber> {
-	/// Serving, sampled, and allowed to claim.
-	Active,
-	/// More than a third of the validators reported failed samples in `epoch`: no longer
-	/// sampled, may not claim; may `resume` from block `until` on (bond topped up) or unbond.
-	Suspended {
-		/// The epoch it was suspended in.
-		epoch: EpochIndex,
-		/// First block at which `resume` succeeds.
-		until: BlockNumber,
-	},
-	/// Leaving: still sampled and slashable; the bond can be withdrawn from block `until` on.
-	Unbonding {
-		/// First block at which `withdraw_unbonded` succeeds.
-		until: BlockNumber,
-	},
-}
-
 /// A bonded edge, keyed by its operator's account.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug)]
 #[scale_info(skip_type_params(T))]
@@ -89,19 +68,6 @@ pub struct EdgeInfo<T: Config> {
 	pub pending_claims: u32,
 	/// When it registered.
 	pub registered_at: BlockNumberFor<T>,
-}
-
-/// Where a claim is.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
-)]
-pub enum ClaimStatus {
-	/// Waiting for its proof.
-	Pending,
-	/// Proven: its bytes count for the edge in its epoch.
-	Verified,
-	/// No valid proof arrived in the proof window: the edge was slashed.
-	Rejected,
 }
 
 /// An edge's commitment for one epoch: the root of the Merkle sum tree over all its receipts.

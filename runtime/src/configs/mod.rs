@@ -243,6 +243,49 @@ parameter_types! {
 	pub const DeliverySuspensionPeriod: BlockNumber = DAYS;
 }
 
+/// Transactions the runtime's off-chain workers build: validators' sample reports are general
+/// (v5) transactions authorized by `#[pallet::authorize]`, with no signer and no fee.
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = crate::UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = crate::TxExtension;
+
+	fn create_transaction(call: RuntimeCall, extension: crate::TxExtension) -> crate::UncheckedExtrinsic {
+		crate::UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	/// `AuthorizeCall` first; the nonce and fee extensions do nothing without a signer.
+	fn create_extension() -> crate::TxExtension {
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
+}
+
 /// A sample report is accepted from a key that is a current Aura authority: validators run
 /// their off-chain worker with their Aura keypair, inserted under the `vocw` key type. The
 /// suspension threshold is a fraction of this set.
@@ -307,6 +350,11 @@ impl pallet_delivery::Config for Runtime {
 	/// …and reporting failures down by 5%; one validator of `n` moves it by a 1/n share.
 	type ScoreOnSampleFailure = ConstU32<50_000>;
 	/// Verified claims are paid, and emission shared at sealing, by pallet-rewards.
+	/// Each validator samples up to 4 edges per block: 400 per 10-minute epoch, so 25
+	/// validators reach 10 000 edges every epoch.
+	type MaxSamplesPerBlock = ConstU32<4>;
+	/// 2 seconds per HTTP answer (a 16 MiB chunk at 64 Mbit/s).
+	type SampleDeadlineMs = ConstU64<2_000>;
 	type Payments = Rewards;
 	type WeightInfo = pallet_delivery::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

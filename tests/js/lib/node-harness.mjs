@@ -30,7 +30,9 @@ export function freePort () {
   });
 }
 
-export async function startDevNode () {
+// Start `vidchain-node --dev` on free loopback ports; `extraArgs` are appended (for example
+// `['--offchain-worker', 'never']` for tests whose edges run no server).
+export async function startDevNode (extraArgs = []) {
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const logPath = join(tmpdir(), `vidchain-js-node-${process.pid}-${rpcPort}.log`);
@@ -39,7 +41,8 @@ export async function startDevNode () {
     '--dev', '--tmp',
     '--rpc-port', String(rpcPort),
     '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
-    '--no-prometheus', '--no-telemetry', '--no-mdns'
+    '--no-prometheus', '--no-telemetry', '--no-mdns',
+    ...extraArgs
   ], { stdio: ['ignore', log, log] });
   let exited = null;
   child.on('exit', (code, signal) => { exited = { code, signal }; });

@@ -23,7 +23,8 @@ let bob;
 
 before(async () => {
   await cryptoWaitReady();
-  node = await startDevNode();
+  // Alice's edge below has no server: no sampling worker, which would report it unavailable.
+  node = await startDevNode(['--offchain-worker', 'never']);
   api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true, throwOnConnect: true });
   const keyring = new Keyring({ type: 'sr25519' });
   alice = keyring.addFromUri('//Alice');

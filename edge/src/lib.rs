@@ -1,0 +1,50 @@
+//! # vidchain-edge
+//!
+//! The edge server of Vidchain: it turns a video file into content (fixed-size chunks and a
+//! manifest whose Merkle root is the content's registered root), serves the chunks over HTTP
+//! with their Merkle paths, so that viewers and validators' off-chain workers check every chunk
+//! against the chain, and exports Prometheus metrics.
+//!
+//! It leans on `vidchain-primitives` only (chunk hashes, manifest roots, chunk proofs, content
+//! ids, the HTTP paths): it never links the runtime.
+//!
+//! - [`store`]: content directories (`ingest`, loading);
+//! - [`server`]: the HTTP interface;
+//! - [`metrics`]: counters.
+
+pub mod metrics;
+pub mod server;
+pub mod store;
+
+use anyhow::{Context, Result};
+use std::{net::SocketAddr, sync::Arc};
+
+/// Serve `edge` on `listen` (and its metrics on `metrics`, if given) until `shutdown` resolves.
+/// Returns the address actually bound (port 0 picks a free one) through `bound`.
+pub async fn serve(
+	edge: Arc<server::Edge>,
+	listen: SocketAddr,
+	metrics: Option<SocketAddr>,
+	bound: Option<tokio::sync::oneshot::Sender<SocketAddr>>,
+	shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+	let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+	let local = listener.local_addr()?;
+	tracing::info!(%local, contents = edge.store.ids().len(), "serving chunks");
+	if let Some(addr) = metrics {
+		let m = edge.clone();
+		let app = axum::Router::new().route("/metrics", axum::routing::get(move || async move { m.metrics.render() }));
+		let l = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding metrics {addr}"))?;
+		tracing::info!(addr = %l.local_addr()?, "metrics");
+		tokio::spawn(async move {
+			if let Err(e) = axum::serve(l, app).await {
+				tracing::error!(error = %e, "metrics server stopped");
+			}
+		});
+	}
+	if let Some(tx) = bound {
+		let _ = tx.send(local);
+	}
+	axum::serve(listener, server::router(edge)).with_graceful_shutdown(shutdown).await?;
+	Ok(())
+}

@@ -1,0 +1,44 @@
+//! Prometheus metrics of the edge, served in the text format on a local port.
+
+use prometheus::{IntCounter, Registry, TextEncoder};
+
+/// The edge's counters.
+pub struct Metrics {
+	/// Where they are registered.
+	pub registry: Registry,
+	/// Bytes of chunk bodies sent.
+	pub bytes_served: IntCounter,
+	/// Chunk answers sent (200 and 206).
+	pub chunks_served: IntCounter,
+	/// Server-side failures (unreadable or damaged chunk files).
+	pub failures: IntCounter,
+}
+
+impl Metrics {
+	/// Fresh counters in a fresh registry.
+	pub fn new() -> Metrics {
+		let registry = Registry::new_custom(Some("vidchain_edge".into()), None).expect("a valid prefix");
+		let counter = |name: &str, help: &str| {
+			let c = IntCounter::new(name, help).expect("a valid metric name");
+			registry.register(Box::new(c.clone())).expect("registered once");
+			c
+		};
+		Metrics {
+			bytes_served: counter("bytes_served_total", "Bytes of chunk bodies sent."),
+			chunks_served: counter("chunks_served_total", "Chunk answers sent."),
+			failures: counter("failures_total", "Server-side failures."),
+			registry,
+		}
+	}
+
+	/// The metrics in Prometheus' text format.
+	pub fn render(&self) -> String {
+		TextEncoder::new().encode_to_string(&self.registry.gather()).unwrap_or_default()
+	}
+}
+
+impl Default for Metrics {
+	fn default() -> Self {
+		Self::new()
+	}
+}

@@ -1,0 +1,358 @@
+//! The validators' sampling worker: the pallet's off-chain worker.
+//!
+//! On every block it imports, a node whose keystore holds a current validator's `vocw` key
+//! samples up to `MaxSamplesPerBlock` edges and reports each with [`Pallet::report_sample`]:
+//!
+//! 1. **Which edges.** From a seed of the parent block's hash, the validator's key and the block
+//!    number, it walks `Edges` from a pseudo-random key onward (wrapping) and takes the first
+//!    edges that are active or unbonding, that it has not reported in this epoch (on chain) and
+//!    not sampled in this epoch (its own off-chain record). Validators spread over the edges;
+//!    nobody picks which edges a validator samples.
+//! 2. **Which chunk.** It asks the edge which contents it serves (`GET /content`, SCALE, at most
+//!    `MAX_LISTED_CONTENTS`), keeps live, non-exclusive registered ones, and picks one and a chunk
+//!    of it with the node's *local* randomness, so an edge cannot predict the chunk and keep
+//!    only that one. An edge that lists only live *exclusive* content is skipped (its chunks
+//!    need a license); one that gives no list, or lists nothing live, is `Unavailable`.
+//! 3. **The check.** It fetches the chunk and its Merkle path (`GET …/chunks/{i}` and
+//!    `…/chunks/{i}/proof`), each with a deadline (`SampleDeadlineMs`) and a size bound (the
+//!    content's chunk size; a proof's bound), and checks them against the manifest root and chunk
+//!    count *registered on chain*: `Served`; `BadChunk` if the bytes, their length or the proof
+//!    do not match; `Unavailable` if the edge does not answer 200 in time or serves no proof.
+//! 4. **The report.** Signed with the validator's `vocw` key over the tagged payload, submitted
+//!    as an authorized (fee-less) transaction.
+//!
+//! Never two reports for one (validator, edge, epoch): the chain refuses a second one, the worker
+//! skips edges already reported on chain, and it records each edge it samples in its persistent
+//! off-chain storage (compare-and-set) before it fetches, so runs on two forks of one height,
+//! or two runs that overlap, do not sample an edge twice; a lock keeps one run at a time.
+
+use crate::*;
+use alloc::{string::String, vec::Vec};
+use codec::{Decode, Encode};
+use frame_support::{pallet_prelude::ConstU32, storage::StoragePrefixedMap, traits::Get};
+use frame_system::{offchain::SubmitTransaction, pallet_prelude::BlockNumberFor};
+use sp_runtime::{
+	offchain::{
+		http,
+		storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
+		storage_lock::{StorageLock, Time},
+		Duration,
+	},
+	traits::{Saturating, Zero},
+	BoundedVec, RuntimeAppPublic, SaturatedConversion,
+};
+use vidchain_primitives::{
+	delivery::chunk_range_bytes,
+	manifest::{http as edge_http, ChunkProof, MAX_PROOF_DEPTH},
+};
+
+/// The most contents an edge's list may name (a longer list is not read).
+pub const MAX_LISTED_CONTENTS: u32 = 1024;
+
+/// Off-chain storage key of the worker's lock.
+const LOCK_KEY: &[u8] = b"vidchain/delivery/sampler/lock";
+/// Off-chain storage key of the edges sampled in the current epoch.
+const SAMPLED_KEY: &[u8] = b"vidchain/delivery/sampler/sampled";
+/// Domain tag of the worker's choice of edges.
+const CHOICE_CONTEXT: &[u8] = b"vidchain/sampler/edges/v1";
+
+/// The edges one validator key has sampled in one epoch (by `blake2_128` of the account).
+#[derive(Encode, Decode, Default, Debug)]
+struct Sampled {
+	epoch: EpochIndex,
+	validator: Vec<u8>,
+	edges: Vec<[u8; 16]>,
+}
+
+/// The sample the worker took of one edge, before it is signed.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Probe {
+	/// The content sampled.
+	pub content: ContentId,
+	/// The chunk sampled.
+	pub chunk_index: u32,
+	/// What the edge did.
+	pub outcome: SampleOutcome,
+	/// How long the chunk took, in milliseconds.
+	pub latency_ms: u32,
+}
+
+/// Why a fetch gave nothing usable.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum FetchError {
+	/// No answer, an I/O error, the deadline, or a status other than 200.
+	Unavailable,
+	/// A body longer than the bound.
+	TooLarge,
+}
+
+impl<T: Config> Pallet<T> {
+	/// The off-chain worker's run for block `now`: sample and report (see the module docs).
+	pub(crate) fn run_sampler(now: BlockNumberFor<T>) {
+		let Some(validator) = Self::local_validator_key() else { return };
+		let epoch = Self::epoch_of(now);
+		// A report is valid only in its epoch: one taken in the epoch's last block would reach
+		// a block of the next epoch and be refused.
+		if Self::epoch_of(now.saturating_add(1u32.into())) != epoch {
+			return;
+		}
+		let deadline_ms = T::SampleDeadlineMs::get();
+		let per_block = T::MaxSamplesPerBlock::get();
+		// Fetches of at most `per_block` edges, three requests each, plus some slack.
+		let lock_ms = deadline_ms.saturating_mul(3 * per_block as u64 + 1);
+		let mut lock = StorageLock::<Time>::with_deadline(LOCK_KEY, Duration::from_millis(lock_ms));
+		let Ok(_guard) = lock.try_lock() else {
+			log::debug!(target: LOG_TARGET, "sampler: another run holds the lock");
+			return;
+		};
+		let parent = frame_system::Pallet::<T>::parent_hash();
+		let seed = sp_io::hashing::blake2_256(&(CHOICE_CONTEXT, parent, &validator, now).encode());
+		let done = Self::sampled_in(&validator, epoch);
+		let candidates = Self::sample_candidates(&seed, &validator, epoch, per_block, &done);
+		let picked = match Self::record_sampled(&validator, epoch, &candidates) {
+			Ok(picked) => picked,
+			Err(()) => return,
+		};
+		for who in picked {
+			let Some(edge) = Edges::<T>::get(&who) else { continue };
+			let Some(probe) = Self::probe_edge(&edge, deadline_ms) else { continue };
+			let report = SampleReport {
+				edge: who.clone(),
+				content: probe.content,
+				chunk_index: probe.chunk_index,
+				outcome: probe.outcome,
+				latency_ms: probe.latency_ms,
+				epoch,
+				validator: validator.clone(),
+			};
+			let Some(signature) = validator.sign(&report.signing_payload(&Self::genesis_hash())) else {
+				log::warn!(target: LOG_TARGET, "sampler: the keystore would not sign with its vocw key");
+				return;
+			};
+			let call = Call::<T>::report_sample { report, signature };
+			let xt = T::create_authorized_transaction(call.into());
+			match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
+				Ok(()) => log::info!(
+					target: LOG_TARGET,
+					"sampler: reported {:?} of edge {:?} (content {:?}, chunk {}, {} ms)",
+					probe.outcome, who, probe.content, probe.chunk_index, probe.latency_ms,
+				),
+				Err(()) => log::warn!(target: LOG_TARGET, "sampler: the pool refused a report of {:?}", who),
+			}
+		}
+	}
+
+	/// The first current validator key in the node's keystore.
+	pub(crate) fn local_validator_key() -> Option<T::AuthorityId> {
+		T::AuthorityId::all().into_iter().find(|k| T::Validators::is_validator(k))
+	}
+
+	/// The edges (by `blake2_128` of the account) `validator` has recorded as sampled in `epoch`.
+	fn sampled_in(validator: &T::AuthorityId, epoch: EpochIndex) -> Vec<[u8; 16]> {
+		match StorageValueRef::persistent(SAMPLED_KEY).get::<Sampled>() {
+			Ok(Some(s)) if s.epoch == epoch && s.validator == validator.encode() => s.edges,
+			_ => Vec::new(),
+		}
+	}
+
+	/// Up to `count` edges to sample, walking `Edges` from the key `seed` points at (wrapping
+	/// once): active or unbonding, not yet reported by `validator` in `epoch` on chain, and not in
+	/// `done` (the worker's own record).
+	pub(crate) fn sample_candidates(
+		seed: &[u8; 32],
+		validator: &T::AuthorityId,
+		epoch: EpochIndex,
+		count: u32,
+		done: &[[u8; 16]],
+	) -> Vec<T::AccountId> {
+		let mut start = Edges::<T>::final_prefix().to_vec();
+		// `Blake2_128Concat` keys: the first 16 bytes after the prefix are a hash of the account.
+		start.extend_from_slice(&seed[..16]);
+		let eligible = |who: &T::AccountId, e: &EdgeInfo<T>| {
+			!matches!(e.state, EdgeState::Suspended { .. }) &&
+				!done.contains(&sp_io::hashing::blake2_128(&who.encode())) &&
+				!SampleReports::<T>::contains_key((epoch, who, validator))
+		};
+		let mut out = Vec::new();
+		// Look at a bounded number of edges: a few times what is wanted, plus those already done.
+		let mut budget = count.saturating_mul(8).max(8).saturating_add(done.len() as u32);
+		for (who, e) in Edges::<T>::iter_from(start).chain(Edges::<T>::iter()) {
+			if out.len() as u32 >= count || budget == 0 {
+				break;
+			}
+			budget -= 1;
+			if eligible(&who, &e) && !out.contains(&who) {
+				out.push(who);
+			}
+		}
+		out
+	}
+
+	/// Record `candidates` as sampled by `validator` in `epoch` (compare-and-set) and return
+	/// those not recorded before. `Err` if the record changed under us (another run).
+	fn record_sampled(
+		validator: &T::AuthorityId,
+		epoch: EpochIndex,
+		candidates: &[T::AccountId],
+	) -> Result<Vec<T::AccountId>, ()> {
+		let record = StorageValueRef::persistent(SAMPLED_KEY);
+		let key = validator.encode();
+		let mut picked = Vec::new();
+		let result = record.mutate(|old: Result<Option<Sampled>, StorageRetrievalError>| {
+			let mut s = match old {
+				Ok(Some(s)) if s.epoch == epoch && s.validator == key => s,
+				_ => Sampled { epoch, validator: key.clone(), edges: Vec::new() },
+			};
+			picked.clear();
+			for who in candidates {
+				let tag = sp_io::hashing::blake2_128(&who.encode());
+				if !s.edges.contains(&tag) {
+					s.edges.push(tag);
+					picked.push(who.clone());
+				}
+			}
+			Ok::<_, ()>(s)
+		});
+		match result {
+			Ok(_) => Ok(picked),
+			Err(MutateStorageError::ConcurrentModification(_)) | Err(MutateStorageError::ValueFunctionFailed(_)) =>
+				Err(()),
+		}
+	}
+
+	/// Sample one edge: pick a content it lists and a chunk of it, fetch and check them. `None`
+	/// if there is nothing to report: the edge lists no content that can be sampled, or (when it
+	/// gives no list) no live content exists to name in the report.
+	pub(crate) fn probe_edge(edge: &EdgeInfo<T>, deadline_ms: u64) -> Option<Probe> {
+		let base = Self::endpoint_base(&edge.endpoint)?;
+		let mut random = Randomness(sp_io::offchain::random_seed(), 0);
+		let listed = Self::fetch(
+			&(base.clone() + &edge_http::contents_path()),
+			Some(edge_http::SCALE_MEDIA_TYPE),
+			4 + 32 * MAX_LISTED_CONTENTS as usize,
+			deadline_ms,
+		)
+		.ok()
+		.and_then(|body| BoundedVec::<ContentId, ConstU32<MAX_LISTED_CONTENTS>>::decode(&mut &body[..]).ok());
+		// No list (or one that is not a SCALE list): the edge is unavailable. A report names a
+		// live content; any one will do.
+		let listed = listed.unwrap_or_default();
+		// A content the edge serves that can be sampled: live and not exclusive. An edge that
+		// lists only live exclusive content is not sampled this time (exclusive chunks need a
+		// license to fetch); one that lists nothing live serves nothing: it is unavailable.
+		let mut listed = listed.into_inner();
+		let mut target = None;
+		let mut exclusive = false;
+		while !listed.is_empty() {
+			let i = random.below(listed.len() as u64) as usize;
+			let id = listed.swap_remove(i);
+			match Contents::<T>::get(id) {
+				Some(c) if c.retired_at.is_none() && !c.exclusive => {
+					target = Some((id, c));
+					break;
+				},
+				Some(c) if c.retired_at.is_none() => exclusive = true,
+				_ => {},
+			}
+		}
+		let Some((content, info)) = target else {
+			if exclusive {
+				return None;
+			}
+			let (content, _) = Contents::<T>::iter().find(|(_, c)| c.retired_at.is_none())?;
+			return Some(Probe { content, chunk_index: 0, outcome: SampleOutcome::Unavailable, latency_ms: 0 });
+		};
+		let chunk_index = random.below(info.chunk_count as u64) as u32;
+		let expected_len = chunk_range_bytes(info.chunk_size, info.total_bytes, chunk_index, 1)?;
+		let started = sp_io::offchain::timestamp();
+		let chunk = Self::fetch(
+			&(base.clone() + &edge_http::chunk_path(&content, chunk_index)),
+			None,
+			info.chunk_size as usize,
+			deadline_ms,
+		);
+		let latency_ms = sp_io::offchain::timestamp().diff(&started).millis().saturated_into::<u32>();
+		let outcome = match chunk {
+			Err(FetchError::Unavailable) => SampleOutcome::Unavailable,
+			Err(FetchError::TooLarge) => SampleOutcome::BadChunk,
+			Ok(bytes) if bytes.len() as u64 != expected_len => SampleOutcome::BadChunk,
+			Ok(bytes) => {
+				let proof = Self::fetch(
+					&(base + &edge_http::chunk_proof_path(&content, chunk_index)),
+					Some(edge_http::SCALE_MEDIA_TYPE),
+					8 + 1 + 32 * MAX_PROOF_DEPTH as usize,
+					deadline_ms,
+				);
+				match proof {
+					Err(FetchError::Unavailable) => SampleOutcome::Unavailable,
+					Err(FetchError::TooLarge) => SampleOutcome::BadChunk,
+					Ok(proof) => match ChunkProof::decode(&mut &proof[..]) {
+						Ok(p) if p.index == chunk_index && p.verify(&info.manifest_root, info.chunk_count, &bytes) =>
+							SampleOutcome::Served,
+						_ => SampleOutcome::BadChunk,
+					},
+				}
+			},
+		};
+		Some(Probe { content, chunk_index, outcome, latency_ms })
+	}
+
+	/// The edge's endpoint as a URL prefix (no trailing `/`); `None` if it is not UTF-8.
+	fn endpoint_base(endpoint: &[u8]) -> Option<String> {
+		let s = core::str::from_utf8(endpoint).ok()?;
+		Some(String::from(s.trim_end_matches('/')))
+	}
+
+	/// GET `url` (with `Accept: accept` if given), within `deadline_ms`, reading at most `max`
+	/// bytes of a 200 answer's body.
+	fn fetch(url: &str, accept: Option<&str>, max: usize, deadline_ms: u64) -> Result<Vec<u8>, FetchError> {
+		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(deadline_ms));
+		let mut request = http::Request::get(url).deadline(deadline);
+		if let Some(accept) = accept {
+			request = request.add_header("Accept", accept);
+		}
+		let pending = request.send().map_err(|_| FetchError::Unavailable)?;
+		let response = pending
+			.try_wait(deadline)
+			.map_err(|_| FetchError::Unavailable)?
+			.map_err(|_| FetchError::Unavailable)?;
+		if response.code != 200 {
+			return Err(FetchError::Unavailable);
+		}
+		let mut body = Vec::new();
+		let mut reader = response.body();
+		for byte in reader.by_ref() {
+			if body.len() == max {
+				return Err(FetchError::TooLarge);
+			}
+			body.push(byte);
+		}
+		if reader.error().is_some() {
+			return Err(FetchError::Unavailable);
+		}
+		Ok(body)
+	}
+}
+
+/// A stream of numbers from a 32-byte seed (`blake2(seed ‖ counter)`).
+struct Randomness([u8; 32], u32);
+
+impl Randomness {
+	/// A number in `[0, n)` (`n > 0`; 0 if `n` is 0).
+	fn below(&mut self, n: u64) -> u64 {
+		if n.is_zero() {
+			return 0;
+		}
+		let h = sp_io::hashing::blake2_256(&(&self.0, self.1).encode());
+		self.1 = self.1.saturating_add(1);
+		let x = u64::from_le_bytes(h[..8].try_into().expect("32 bytes hold 8"));
+		((x as u128 * n as u128) >> 64) as u64
+	}
+}
+
+/// Public for the tests: the chunk index the worker will pick as its `picks`-th draw from the
+/// local seed `seed` for a content of `chunk_count` chunks, after `picks` earlier draws.
+#[cfg(test)]
+pub(crate) fn nth_below(seed: [u8; 32], picks: u32, n: u64) -> u64 {
+	Randomness(seed, picks).below(n)
+}

@@ -1,0 +1,103 @@
+//! The validators' sampling worker on the real node (`vidchain-node --dev`: Alice validates
+//! alone, with her `vocw` key inserted by `--dev`), against real `vidchain-edge serve`
+//! processes on loopback: an honest edge, an edge serving every chunk corrupted, and an edge
+//! that is registered but down. Within two epochs the worker has fetched and checked chunks of
+//! each: the honest edge's score rises; the corrupt and the absent edges are reported, and
+//! (one validator is more than a third of the set) suspended and slashed. Everything is read
+//! back over the `delivery_*` JSON-RPC methods.
+
+use std::time::Duration;
+use subxt::{dynamic, rpcs::rpc_params, OnlineClient, PolkadotConfig};
+use subxt_signer::{sr25519::dev, SecretUri};
+use vidchain_primitives::VID;
+use vidchain_tests::{account_id, run_edge, submit, EdgeServer, Node, Storage, TempDir};
+
+/// The score every edge starts with.
+const INITIAL_SCORE: u64 = 500_000;
+
+async fn edge_json(rpc: &subxt::rpcs::RpcClient, who: &subxt_signer::sr25519::Keypair) -> anyhow::Result<serde_json::Value> {
+	Ok(rpc.request("delivery_edge", rpc_params![account_id(who).to_string()]).await?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_and_absent_ones() -> anyhow::Result<()> {
+	let dir = TempDir::new("sampling")?;
+	// 40 KiB of video-like bytes in 4 KiB chunks, ingested for Alice as creator.
+	let film = dir.path().join("film.bin");
+	std::fs::write(&film, (0..40_960u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect::<Vec<_>>())?;
+	let content_dir = dir.path().join("content");
+	let out = run_edge(
+		&["ingest", film.to_str().unwrap(), "--out", content_dir.to_str().unwrap(), "--chunk-size", "4096", "--suri", "//Alice"],
+		Duration::from_secs(30),
+	)?;
+	let content = out.trim().to_string();
+	let manifest: serde_json::Value =
+		serde_json::from_slice(&std::fs::read(content_dir.join(&content).join("manifest.json"))?)?;
+	let root = hex::decode(manifest["manifestRoot"].as_str().unwrap().trim_start_matches("0x"))?;
+	let root: [u8; 32] = root.try_into().unwrap();
+
+	let honest = EdgeServer::start(&content_dir, &[], Duration::from_secs(30)).await?;
+	let corrupt = EdgeServer::start(&content_dir, &["--corrupt-fraction", "1"], Duration::from_secs(30)).await?;
+	let absent_port = vidchain_tests::free_port()?;
+
+	let mut node = Node::start_dev(Storage::Temporary)?;
+	let rpc = node.rpc(Duration::from_secs(60)).await?;
+	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
+	let (alice, bob) = (dev::alice(), dev::bob());
+	let alice_stash = subxt_signer::sr25519::Keypair::from_uri(&"//Alice//stash".parse::<SecretUri>()?)?;
+
+	let register = dynamic::transaction(
+		"Delivery",
+		"register_content",
+		(root, 4096u32, 10u32, 40_960u64, false, b"Sampled".to_vec(), Vec::<u8>::new()),
+	);
+	submit(&api, &register, &alice).await?.map_err(anyhow::Error::msg)?;
+	let on_chain: serde_json::Value = rpc.request("delivery_content", rpc_params![content.clone()]).await?;
+	assert_eq!(on_chain["chunkCount"], 10, "{on_chain}");
+
+	let bond = 1_000 * VID;
+	for (who, endpoint) in [
+		(&bob, honest.endpoint()),
+		(&alice_stash, corrupt.endpoint()),
+		(&alice, format!("http://127.0.0.1:{absent_port}")),
+	] {
+		let call = dynamic::transaction("Delivery", "register_edge", (endpoint.into_bytes(), b"local".to_vec(), bond));
+		submit(&api, &call, who).await?.map_err(anyhow::Error::msg)?;
+	}
+
+	// Two 10-block epochs at most: each edge is sampled once per epoch by Alice's worker.
+	let deadline = std::time::Instant::now() + Duration::from_secs(180);
+	loop {
+		let (b, s, a) = (edge_json(&rpc, &bob).await?, edge_json(&rpc, &alice_stash).await?, edge_json(&rpc, &alice).await?);
+		let suspended = |e: &serde_json::Value| e["state"].get("suspended").is_some();
+		if b["score"].as_u64().unwrap() > INITIAL_SCORE && suspended(&s) && suspended(&a) {
+			assert_eq!(b["state"], "active", "{b}");
+			for e in [&s, &a] {
+				assert_eq!(e["bond"].as_u64().map(u128::from), Some(bond - bond / 10), "slashed 10%: {e}");
+				assert!(e["score"].as_u64().unwrap() < INITIAL_SCORE, "{e}");
+			}
+			break;
+		}
+		if std::time::Instant::now() > deadline {
+			anyhow::bail!("no verdict within 180 s: honest {b}, corrupt {s}, absent {a}\n{}", node.log_tail(30));
+		}
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+
+	// A viewer's view: only the honest edge is active, and it comes first.
+	let edges: serde_json::Value = rpc.request("delivery_edges", rpc_params![Option::<String>::None, 10]).await?;
+	let ids: Vec<&str> = edges.as_array().unwrap().iter().map(|e| e["edge"].as_str().unwrap()).collect();
+	assert_eq!(ids, vec![account_id(&bob).to_string()]);
+	let err = rpc
+		.request::<serde_json::Value>("delivery_edges", rpc_params![Option::<String>::None, 0])
+		.await
+		.expect_err("a limit of 0 is refused");
+	assert!(err.to_string().contains("9001") || err.to_string().contains("limit"), "{err}");
+	let epoch: serde_json::Value = rpc.request("delivery_epoch", rpc_params![]).await?;
+	assert_eq!(epoch["epochLength"], 10, "{epoch}");
+
+	let status = node.stop(Duration::from_secs(30))?;
+	assert!(status.success(), "clean shutdown, got {status}");
+	drop((honest, corrupt));
+	Ok(())
+}
