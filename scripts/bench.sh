@@ -2,6 +2,8 @@
 # Benchmarks (separate from tests).
 #
 #   scripts/bench.sh capacity [--edges N ...]   # block capacity on the real node -> BENCHMARKS.md
+#   scripts/bench.sh edge                       # vidchain-edge vs nginx (wrk), receipt ingestion,
+#                                               # sum trees of 10^6 receipts -> BENCHMARKS-edge.md
 #   scripts/bench.sh                            # weights of every Vidchain pallet, STEPS=50 REPEAT=20,
 #                                               # the highest of RUNS=3 runs per weight function
 #   STEPS=10 REPEAT=5 RUNS=1 scripts/bench.sh pallet_delivery
@@ -28,6 +30,83 @@ if [ "${1:-}" = capacity ]; then
   cargo build --locked --release -p vidchain-tests --example capacity
   echo "== capacity (about 10 minutes) =="
   exec "$CARGO_TARGET_DIR/release/examples/capacity" --out "$VIDCHAIN_ROOT/BENCHMARKS.md" "$@"
+fi
+
+if [ "${1:-}" = edge ]; then
+  shift
+  bash scripts/setup.sh
+  # The benchmark's own tools, from Debian: nginx (the reference server) and wrk (the load).
+  need=()
+  command -v nginx > /dev/null || need+=(nginx-light)
+  command -v wrk > /dev/null || need+=(wrk)
+  if [ ${#need[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" > /dev/null
+  fi
+  echo "== build vidchain-edge and its benchmark =="
+  cargo build --locked --release -p vidchain-edge --bin vidchain-edge --example edge_bench
+  EDGE=$CARGO_TARGET_DIR/release/vidchain-edge
+  work=$(mktemp -d)
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+  # 256 MiB of content in 1 MiB chunks, served by both from the same files.
+  head -c $((256 << 20)) /dev/urandom > "$work/film.bin"
+  content=$("$EDGE" ingest "$work/film.bin" --out "$work/content" --chunk-size 1048576 --creator 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY)
+  for i in $(seq 0 255); do echo "/content/$content/chunks/$i"; done > "$work/paths"
+  cat > "$work/paths.lua" <<LUA
+local paths = {}
+for line in io.lines("$work/paths") do paths[#paths + 1] = line end
+math.randomseed(7)
+request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+LUA
+  edge_port=18480; nginx_port=18481
+  "$EDGE" serve --content-dir "$work/content" --listen 127.0.0.1:$edge_port > "$work/edge.log" 2>&1 &
+  pids+=($!)
+  cat > "$work/nginx.conf" <<NGINX
+worker_processes 2;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  default_type application/octet-stream;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:$nginx_port; location /content/ { alias $work/content/; } }
+}
+NGINX
+  nginx -c "$work/nginx.conf" -p "$work" &
+  pids+=($!)
+  sleep 2
+  # Warm the page cache, then the same load on both: 2 threads, 32 connections, 20 s.
+  cat "$work"/content/*/chunks/* > /dev/null
+  run_wrk() { wrk -t2 -c32 -d20s -s "$work/paths.lua" "http://127.0.0.1:$1" | tee "$work/wrk-$1.txt"; }
+  echo "== wrk against vidchain-edge =="; run_wrk $edge_port
+  echo "== wrk against nginx =="; run_wrk $nginx_port
+  rps() { awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1.txt"; }
+  mbs() { awk '/^Transfer\/sec:/ {v=$2; u=substr(v, length(v)-1); n=v+0; if (u=="GB") n*=1024; if (u=="KB") n/=1024; print n}' "$work/wrk-$1.txt"; }
+  out=$VIDCHAIN_ROOT/BENCHMARKS-edge.md
+  {
+    echo "# Edge benchmarks"
+    echo
+    echo "Measured by \`scripts/bench.sh edge\` on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(date -u +%F)."
+    echo
+    echo "## Serving chunks: vidchain-edge vs nginx"
+    echo
+    echo "The same 256 chunk files of 1 MiB, random chunk per request, page cache warm, wrk -t2 -c32 -d20s on the same 2 cores as the server."
+    echo
+    echo "| server | requests/s | MiB/s |"
+    echo "|---|---|---|"
+    echo "| vidchain-edge serve | $(rps $edge_port) | $(mbs $edge_port) |"
+    echo "| nginx ($(nginx -v 2>&1 | cut -d/ -f2)) | $(rps $nginx_port) | $(mbs $nginx_port) |"
+    echo "| ratio | $(awk -v a="$(rps $edge_port)" -v b="$(rps $nginx_port)" 'BEGIN {printf "%.2f", a / b}') | |"
+    echo
+    "$CARGO_TARGET_DIR/release/examples/edge_bench"
+  } > "$out"
+  cat "$out"
+  exit 0
 fi
 
 STEPS=${STEPS:-50}

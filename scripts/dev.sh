@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The run command: set up the machine if needed, build, and start a development chain on
 # 127.0.0.1:9944 (Alice authors and finalizes; state lives in a temporary directory).
-# Extra arguments go to vidchain-node, e.g. `scripts/dev.sh --rpc-port 9955`.
+#   scripts/dev.sh [node args…]              the node alone, e.g. `scripts/dev.sh --rpc-port 9955`
+#   scripts/dev.sh --with-edge [node args…]  also an edge (Bob's, on 127.0.0.1:8480) serving
+#                                            sample content registered by Alice, to watch with
+#                                            `vidchain-edge viewer`: the whole delivery loop
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$VIDCHAIN_ROOT"
+with_edge=0
+if [ "${1:-}" = "--with-edge" ]; then with_edge=1; shift; fi
 bash scripts/setup.sh
 bash scripts/build.sh
 cat <<TXT
@@ -20,4 +25,44 @@ cat <<TXT
   Dev accounts //Alice, //Bob (and their //stash) hold 1,000,000 VID each. Ctrl-C stops the node.
 
 TXT
-exec "$VIDCHAIN_NODE_BIN" --dev --rpc-port 9944 "$@"
+if [ "$with_edge" = 0 ]; then
+  exec "$VIDCHAIN_NODE_BIN" --dev --rpc-port 9944 "$@"
+fi
+
+EDGE_BIN=$(dirname "$VIDCHAIN_NODE_BIN")/vidchain-edge
+work=$(mktemp -d -t vidchain-dev-XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT INT TERM
+"$VIDCHAIN_NODE_BIN" --dev --rpc-port 9944 "$@" > "$work/node.log" 2>&1 &
+pids+=($!)
+echo "node log: $work/node.log; waiting for the node…"
+for _ in $(seq 1 120); do
+  curl -s -o /dev/null -H 'content-type: application/json' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' http://127.0.0.1:9944 && break
+  sleep 1
+done
+# Sample video: 10 s of ffmpeg's test pattern if ffmpeg is installed, random bytes otherwise.
+if command -v ffmpeg > /dev/null; then
+  ffmpeg -loglevel error -f lavfi -i testsrc=duration=10:size=640x360:rate=25 -pix_fmt yuv420p "$work/sample.mp4"
+else
+  head -c 4194304 /dev/urandom > "$work/sample.mp4"
+fi
+content=$("$EDGE_BIN" ingest "$work/sample.mp4" --out "$work/content" --chunk-size 262144 --suri //Alice \
+  --title "Sample" --register --node ws://127.0.0.1:9944)
+"$EDGE_BIN" register-edge --node ws://127.0.0.1:9944 --operator //Bob --endpoint http://127.0.0.1:8480
+"$EDGE_BIN" serve --content-dir "$work/content" --listen 127.0.0.1:8480 --metrics 127.0.0.1:9616 \
+  --node ws://127.0.0.1:9944 --operator //Bob > "$work/edge.log" 2>&1 &
+pids+=($!)
+cat <<TXT
+
+  Bob's edge serves content $content on http://127.0.0.1:8480 (log: $work/edge.log,
+  metrics: http://127.0.0.1:9616/metrics). Watch it as //Alice, signing receipts:
+
+    $EDGE_BIN viewer --content $content --suri //Alice
+
+  then follow the claim: curl … delivery_claim '["5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty", <epoch>]'.
+  Ctrl-C stops everything.
+
+TXT
+wait "${pids[0]}"

@@ -5,16 +5,28 @@
 //! with their Merkle paths, so that viewers and validators' off-chain workers check every chunk
 //! against the chain, and exports Prometheus metrics.
 //!
-//! It leans on `vidchain-primitives` only (chunk hashes, manifest roots, chunk proofs, content
-//! ids, the HTTP paths): it never links the runtime.
+//! With a node and an operator key it also takes viewers' signed receipts (checked, stored
+//! durably), and claims and proves each epoch on its own.
+//!
+//! It leans on `vidchain-primitives` (chunk hashes, manifest roots, chunk proofs, content ids,
+//! receipts, the sum tree, the HTTP paths) and reaches the chain through subxt and the node's
+//! `delivery_*` JSON-RPC methods: it never links the runtime.
 //!
 //! - [`store`]: content directories (`ingest`, loading);
 //! - [`server`]: the HTTP interface;
+//! - [`receipts`]: checking and storing receipts (redb);
+//! - [`claimer`]: claiming and proving each epoch;
+//! - [`chain`]: the node, through subxt and JSON-RPC;
+//! - [`viewer`]: the viewer command;
 //! - [`metrics`]: counters.
 
+pub mod chain;
+pub mod claimer;
 pub mod metrics;
+pub mod receipts;
 pub mod server;
 pub mod store;
+pub mod viewer;
 
 use anyhow::{Context, Result};
 use std::{net::SocketAddr, sync::Arc};

@@ -5,9 +5,13 @@ use clap::{Parser, Subcommand};
 use sp_core::{crypto::Ss58Codec, Pair};
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 use vidchain_edge::{
+	chain,
+	claimer::{self, Clock},
 	metrics::Metrics,
-	server::{Edge, Faults},
+	receipts::ReceiptStore,
+	server::{Edge, Faults, Intake},
 	store::{self, Store},
+	viewer,
 };
 use vidchain_primitives::AccountId;
 
@@ -42,6 +46,30 @@ enum Command {
 		/// Viewing needs a clip license.
 		#[arg(long)]
 		exclusive: bool,
+		/// Also register the content on chain (`delivery.registerContent`, signed with --suri).
+		#[arg(long, requires = "suri")]
+		register: bool,
+		/// The node to register through.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		node: String,
+	},
+	/// Register (and bond) the operator's edge on chain at an endpoint.
+	RegisterEdge {
+		/// The node (`ws://…`).
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		node: String,
+		/// The operator's secret URI.
+		#[arg(long)]
+		operator: String,
+		/// The public HTTP(S) endpoint the edge serves at.
+		#[arg(long)]
+		endpoint: String,
+		/// A region tag.
+		#[arg(long, default_value = "local")]
+		region: String,
+		/// The bond, in whole VID.
+		#[arg(long, default_value_t = 1_000)]
+		bond_vid: u128,
 	},
 	/// Serve the contents of a content directory over HTTP.
 	Serve {
@@ -57,6 +85,39 @@ enum Command {
 		/// Fault switch for tests: serve this share of chunks (0.0–1.0) corrupted.
 		#[arg(long, default_value_t = 0.0)]
 		corrupt_fraction: f64,
+		/// The node to claim through (`ws://…`); without it the edge serves but takes no receipts.
+		#[arg(long, requires = "operator")]
+		node: Option<String>,
+		/// The operator's secret URI: the account the edge is registered (and bonded) as.
+		#[arg(long, requires = "node")]
+		operator: Option<String>,
+		/// The receipt database (default: `<content-dir>/.receipts.redb`).
+		#[arg(long)]
+		receipts_db: Option<PathBuf>,
+		/// The lowest price per MiB (FUEL base units) the edge takes receipts at.
+		#[arg(long, default_value_t = 0)]
+		min_price_per_mib: u128,
+	},
+	/// Watch a content through an edge: download and check every chunk, sign and post receipts.
+	Viewer {
+		/// The node to read the chain from (`ws://…`).
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		node: String,
+		/// The content id.
+		#[arg(long)]
+		content: String,
+		/// The edge's operator account (SS58); default: the best-scored active edge.
+		#[arg(long)]
+		edge: Option<String>,
+		/// The viewer's secret URI.
+		#[arg(long)]
+		suri: String,
+		/// Chunks per receipt.
+		#[arg(long, default_value_t = 16)]
+		chunks_per_receipt: u32,
+		/// The price per MiB (FUEL base units) the viewer signs.
+		#[arg(long, default_value_t = 1_000_000_000)]
+		price_per_mib: u128,
 	},
 }
 
@@ -80,9 +141,30 @@ async fn main() -> Result<()> {
 		.with_writer(std::io::stderr)
 		.init();
 	match Cli::parse().command {
-		Command::Ingest { file, out, chunk_size, creator, suri, title, exclusive } => {
+		Command::Ingest { file, out, chunk_size, creator, suri, title, exclusive, register, node } => {
+			let signer = if register { Some(chain::keypair(suri.as_deref().expect("clap requires --suri"))?) } else { None };
 			let creator = account_of(creator, suri)?;
 			let m = store::ingest(&file, &out, chunk_size, creator, title, exclusive)?;
+			if let Some(signer) = signer {
+				let chain = chain::Chain::connect(&node).await?;
+				chain
+					.submit(
+						"Delivery",
+						"register_content",
+						(
+							m.manifest_root,
+							m.chunk_size,
+							m.chunk_count,
+							m.total_bytes,
+							m.exclusive,
+							m.title.as_bytes().to_vec(),
+							Vec::<u8>::new(),
+						),
+						&signer,
+					)
+					.await?;
+				eprintln!("registered on chain");
+			}
 			eprintln!(
 				"ingested {}: {} bytes in {} chunks of {} (manifest root {:?})",
 				file.display(),
@@ -93,7 +175,16 @@ async fn main() -> Result<()> {
 			);
 			println!("{:?}", m.content);
 		},
-		Command::Serve { content_dir, listen, metrics, corrupt_fraction } => {
+		Command::Serve {
+			content_dir,
+			listen,
+			metrics,
+			corrupt_fraction,
+			node,
+			operator,
+			receipts_db,
+			min_price_per_mib,
+		} => {
 			if !(0.0..=1.0).contains(&corrupt_fraction) {
 				bail!("--corrupt-fraction must be between 0 and 1");
 			}
@@ -101,7 +192,32 @@ async fn main() -> Result<()> {
 			if corrupt_fraction > 0.0 {
 				tracing::warn!(corrupt_fraction, "fault switch on: serving corrupt chunks");
 			}
-			let edge = Arc::new(Edge { store, metrics: Metrics::new(), faults: Faults { corrupt_fraction } });
+			let mut claimer = None;
+			let intake = match (node, operator) {
+				(Some(node), Some(operator)) => {
+					let operator = chain::keypair(&operator)?;
+					let chain = chain::Chain::connect(&node).await?;
+					let me = chain::account_id(&operator);
+					if chain.edge(&me).await?.is_none() {
+						tracing::warn!(%me, "this account runs no edge on chain yet: register it (delivery.registerEdge)");
+					}
+					let db = receipts_db.unwrap_or_else(|| content_dir.join(".receipts.redb"));
+					let intake = Intake {
+						receipts: Arc::new(ReceiptStore::open(&db)?),
+						operator: me,
+						genesis: chain.genesis,
+						clock: Arc::new(Clock::default()),
+						min_price_per_mib,
+					};
+					claimer = Some((chain, operator));
+					Some(intake)
+				},
+				_ => None,
+			};
+			let edge = Arc::new(Edge { store, metrics: Metrics::new(), faults: Faults { corrupt_fraction }, intake });
+			if let Some((chain, operator)) = claimer {
+				tokio::spawn(claimer::run(chain, operator, edge.clone()));
+			}
 			let shutdown = async {
 				let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
 					.expect("a SIGTERM handler");
@@ -112,6 +228,41 @@ async fn main() -> Result<()> {
 				tracing::info!("shutting down");
 			};
 			vidchain_edge::serve(edge, listen, metrics, None, shutdown).await?;
+		},
+		Command::RegisterEdge { node, operator, endpoint, region, bond_vid } => {
+			let chain = chain::Chain::connect(&node).await?;
+			let bond = bond_vid.checked_mul(vidchain_primitives::VID).context("--bond-vid too large")?;
+			chain
+				.submit("Delivery", "register_edge", (endpoint.into_bytes(), region.into_bytes(), bond), &chain::keypair(&operator)?)
+				.await?;
+			eprintln!("edge registered");
+		},
+		Command::Viewer { node, content, edge, suri, chunks_per_receipt, price_per_mib } => {
+			let chain = chain::Chain::connect(&node).await?;
+			let content: vidchain_primitives::Hash = content.parse().map_err(|e| anyhow::anyhow!("--content: {e:?}"))?;
+			let edge = edge
+				.map(|e| AccountId::from_ss58check(&e).map_err(|err| anyhow::anyhow!("--edge {e}: {err:?}")))
+				.transpose()?;
+			let watch = viewer::Watch {
+				content,
+				edge,
+				viewer: chain::keypair(&suri)?,
+				chunks_per_receipt,
+				price_per_mib,
+				progress: true,
+			};
+			let s = viewer::watch(&chain, &watch).await?;
+			let secs = s.elapsed.as_secs_f64().max(1e-6);
+			eprintln!(
+				"watched {} chunks ({} bytes) from {:?} in {:.1} s ({:.1} Mbit/s); {} receipts accepted",
+				s.chunks,
+				s.bytes,
+				s.edge,
+				secs,
+				s.bytes as f64 * 8.0 / 1e6 / secs,
+				s.receipts
+			);
+			println!("{}", s.receipts);
 		},
 	}
 	Ok(())

@@ -10,6 +10,14 @@ pub struct Metrics {
 	pub bytes_served: IntCounter,
 	/// Chunk answers sent (200 and 206).
 	pub chunks_served: IntCounter,
+	/// Receipts accepted and stored.
+	pub receipts: IntCounter,
+	/// Receipts refused.
+	pub receipts_refused: IntCounter,
+	/// Claims sent.
+	pub claims: IntCounter,
+	/// Proofs sent.
+	pub proofs: IntCounter,
 	/// Server-side failures (unreadable or damaged chunk files).
 	pub failures: IntCounter,
 }
@@ -26,6 +34,10 @@ impl Metrics {
 		Metrics {
 			bytes_served: counter("bytes_served_total", "Bytes of chunk bodies sent."),
 			chunks_served: counter("chunks_served_total", "Chunk answers sent."),
+			receipts: counter("receipts_total", "Receipts accepted and stored."),
+			receipts_refused: counter("receipts_refused_total", "Receipts refused."),
+			claims: counter("claims_total", "Claims sent."),
+			proofs: counter("proofs_total", "Proofs sent."),
 			failures: counter("failures_total", "Server-side failures."),
 			registry,
 		}

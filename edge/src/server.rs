@@ -7,6 +7,7 @@
 //! | `GET /content/{id}/manifest` | the manifest (JSON) |
 //! | `GET /content/{id}/chunks/{i}` | chunk `i`: exact `Content-Length`, `ETag` (its hash), single `Range` |
 //! | `GET /content/{id}/chunks/{i}/proof` | its Merkle path: JSON, or SCALE `ChunkProof` |
+//! | `POST /receipts` | a SCALE `Vec<(DeliveryReceipt, MultiSignature)>` (at most 1 024, 1 MiB): every receipt checked (edge, current epoch, served content, exact range, price, the viewer's signature for this chain), then all stored durably or none |
 //! | `GET /health` | `ok` |
 //!
 //! Bad input gets a 4xx with a one-line reason and changes nothing: a malformed id or index
@@ -41,6 +42,25 @@ pub struct Faults {
 	pub corrupt_fraction: f64,
 }
 
+/// What the edge needs to take receipts: it is connected to a chain and has an operator.
+pub struct Intake {
+	/// Where receipts go.
+	pub receipts: Arc<crate::receipts::ReceiptStore>,
+	/// The operator's account: receipts must name it.
+	pub operator: vidchain_primitives::AccountId,
+	/// The chain's genesis hash: receipts sign it.
+	pub genesis: Hash,
+	/// The current epoch, as the claimer last read it.
+	pub clock: Arc<crate::claimer::Clock>,
+	/// The lowest price per MiB the edge takes.
+	pub min_price_per_mib: u128,
+}
+
+/// The most receipts one `POST /receipts` may carry.
+pub const MAX_RECEIPTS_PER_POST: usize = 1024;
+/// The largest `POST /receipts` body.
+pub const MAX_RECEIPTS_BODY: usize = 1 << 20;
+
 /// What every handler shares.
 pub struct Edge {
 	/// The contents served.
@@ -49,6 +69,8 @@ pub struct Edge {
 	pub metrics: Metrics,
 	/// Faults to commit.
 	pub faults: Faults,
+	/// Receipt intake (`None`: serve only, `POST /receipts` answers 503).
+	pub intake: Option<Intake>,
 }
 
 /// The router of an edge.
@@ -59,6 +81,10 @@ pub fn router(edge: Arc<Edge>) -> Router {
 		.route("/content/{id}/manifest", get(manifest))
 		.route("/content/{id}/chunks/{index}", get(chunk))
 		.route("/content/{id}/chunks/{index}/proof", get(proof))
+		.route(
+			"/receipts",
+			axum::routing::post(receipts).layer(axum::extract::DefaultBodyLimit::max(MAX_RECEIPTS_BODY)),
+		)
 		.with_state(edge)
 }
 
@@ -107,6 +133,68 @@ fn lookup(edge: &Edge, id: &str, index: Option<&str>) -> Result<(Arc<crate::stor
 		return Err(refuse(StatusCode::NOT_FOUND, "no such chunk"));
 	}
 	Ok((content, index))
+}
+
+async fn receipts(State(edge): State<Arc<Edge>>, body: axum::body::Bytes) -> Response {
+	use crate::receipts::{check_batch, SignedReceipt, Terms};
+	use codec::Decode;
+	let Some(intake) = edge.intake.as_ref() else {
+		return refuse(StatusCode::SERVICE_UNAVAILABLE, "this edge takes no receipts (no chain connection)");
+	};
+	let Some(epoch) = intake.clock.epoch() else {
+		return refuse(StatusCode::SERVICE_UNAVAILABLE, "not yet synchronised with the chain");
+	};
+	let mut input = &body[..];
+	let batch = match Vec::<SignedReceipt>::decode(&mut input) {
+		Ok(b) if input.is_empty() => b,
+		_ => return refuse(StatusCode::BAD_REQUEST, "the body is not a SCALE Vec<(DeliveryReceipt, MultiSignature)>"),
+	};
+	if batch.is_empty() || batch.len() > MAX_RECEIPTS_PER_POST {
+		return refuse(StatusCode::BAD_REQUEST, format!("post 1 to {MAX_RECEIPTS_PER_POST} receipts"));
+	}
+	let edge2 = edge.clone();
+	// Signature checks and the durable write are blocking work.
+	let outcome = tokio::task::spawn_blocking(move || {
+		let intake = edge2.intake.as_ref().expect("checked above");
+		let terms = Terms {
+			edge: &intake.operator,
+			genesis: &intake.genesis,
+			epoch,
+			min_price_per_mib: intake.min_price_per_mib,
+		};
+		let sizes = |c: &Hash| edge2.store.get(c).filter(|c| !c.manifest.exclusive).map(|c| (c.manifest.chunk_size, c.manifest.total_bytes));
+		let refused = check_batch(&batch, &terms, sizes);
+		if !refused.is_empty() {
+			return Ok(Err(refused));
+		}
+		intake.receipts.insert(&batch).map(|r| r.map(|()| batch.len()))
+	})
+	.await;
+	match outcome {
+		Ok(Ok(Ok(n))) => {
+			edge.metrics.receipts.inc_by(n as u64);
+			Json(serde_json::json!({ "accepted": n })).into_response()
+		},
+		Ok(Ok(Err(refused))) => {
+			edge.metrics.receipts_refused.inc_by(refused.len() as u64);
+			let refused: Vec<_> = refused
+				.iter()
+				.map(|(i, why)| serde_json::json!({ "index": i, "reason": why.reason() }))
+				.collect();
+			(StatusCode::UNPROCESSABLE_ENTITY, Json(serde_json::json!({ "accepted": 0, "refused": refused })))
+				.into_response()
+		},
+		Ok(Err(e)) => {
+			edge.metrics.failures.inc();
+			tracing::error!(error = %e, "storing receipts failed");
+			refuse(StatusCode::INTERNAL_SERVER_ERROR, "receipts not stored")
+		},
+		Err(e) => {
+			edge.metrics.failures.inc();
+			tracing::error!(error = %e, "receipt check panicked");
+			refuse(StatusCode::INTERNAL_SERVER_ERROR, "receipts not stored")
+		},
+	}
 }
 
 async fn list(State(edge): State<Arc<Edge>>, headers: HeaderMap) -> Response {

@@ -4,13 +4,15 @@
 //! corrupt-chunk fault switch is caught by the same check a validator makes.
 
 use codec::Decode;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::{body::Bytes, Request, StatusCode};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use vidchain_edge::{
+	claimer::Clock,
 	metrics::Metrics,
-	server::{Edge, Faults},
+	receipts::{ReceiptStore, SignedReceipt},
+	server::{Edge, Faults, Intake},
 	store::{self, Manifest, Store},
 };
 use vidchain_primitives::{
@@ -55,8 +57,12 @@ struct Server {
 
 impl Server {
 	async fn start(dir: &Dir, faults: Faults) -> Server {
+		Server::start_with(dir, faults, None).await
+	}
+
+	async fn start_with(dir: &Dir, faults: Faults, intake: Option<Intake>) -> Server {
 		let store = Store::open(&dir.0.join("content")).unwrap();
-		let edge = Arc::new(Edge { store, metrics: Metrics::new(), faults });
+		let edge = Arc::new(Edge { store, metrics: Metrics::new(), faults, intake });
 		let (tx, rx) = tokio::sync::oneshot::channel();
 		let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
 		let task = tokio::spawn(vidchain_edge::serve(edge, "127.0.0.1:0".parse().unwrap(), None, Some(tx), async {
@@ -67,12 +73,24 @@ impl Server {
 	}
 
 	async fn get(&self, path: &str, headers: &[(&str, &str)]) -> (StatusCode, hyper::HeaderMap, Vec<u8>) {
-		let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-		let mut req = Request::get(format!("http://{}{path}", self.addr));
+		self.send(Request::get(format!("http://{}{path}", self.addr)), headers, Vec::new()).await
+	}
+
+	async fn post(&self, path: &str, body: Vec<u8>) -> (StatusCode, hyper::HeaderMap, Vec<u8>) {
+		self.send(Request::post(format!("http://{}{path}", self.addr)), &[], body).await
+	}
+
+	async fn send(
+		&self,
+		mut req: hyper::http::request::Builder,
+		headers: &[(&str, &str)],
+		body: Vec<u8>,
+	) -> (StatusCode, hyper::HeaderMap, Vec<u8>) {
+		let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
 		for (k, v) in headers {
 			req = req.header(*k, *v);
 		}
-		let res = tokio::time::timeout(Duration::from_secs(10), client.request(req.body(Empty::new()).unwrap()))
+		let res = tokio::time::timeout(Duration::from_secs(10), client.request(req.body(Full::new(Bytes::from(body))).unwrap()))
 			.await
 			.expect("an answer in time")
 			.expect("an HTTP answer");
@@ -218,4 +236,94 @@ fn a_damaged_content_directory_does_not_load() {
 	assert!(Store::open(&dir.0.join("content")).is_ok());
 	std::fs::write(content.join("chunks").join("0"), vec![0u8; 10]).unwrap();
 	assert!(Store::open(&dir.0.join("content")).is_err());
+}
+
+/// `POST /receipts` on an edge with an intake (operator, genesis, epoch 7, minimum price 10).
+#[tokio::test]
+async fn receipts_are_checked_then_stored_all_or_none() {
+	use codec::Encode;
+	use sp_core::{sr25519, Pair};
+	use vidchain_primitives::{delivery::DeliveryReceipt, Signature};
+	let dir = temp_dir("receipts");
+	let (m, _) = ingest(&dir, 3_500, false);
+	let (x, _) = ingest(&dir, 2_000, true);
+	let operator = AccountId::from([5u8; 32]);
+	let genesis = Hash::repeat_byte(3);
+	let clock = Arc::new(Clock::default());
+	let db = dir.0.join("receipts.redb");
+	let make_intake = |clock: Arc<Clock>| Intake {
+		receipts: Arc::new(ReceiptStore::open(&db).unwrap()),
+		operator: operator.clone(),
+		genesis,
+		clock,
+		min_price_per_mib: 10,
+	};
+	let server = Server::start_with(&dir, Faults::default(), Some(make_intake(clock.clone()))).await;
+	let viewer = sr25519::Pair::from_string("//viewer", None).unwrap();
+	let receipt = |nonce: u64, content: Hash, first: u32, count: u32, bytes: u64| DeliveryReceipt {
+		edge: operator.clone(),
+		content,
+		viewer: AccountId::from(viewer.public()),
+		session_nonce: nonce,
+		first_chunk: first,
+		chunk_count: count,
+		bytes,
+		price_per_mib: 10,
+		epoch: 7,
+		ttfb_ms: 3,
+		throughput_kbps: 9_000,
+	};
+	let signed = |r: DeliveryReceipt<AccountId>| -> SignedReceipt {
+		let s = Signature::Sr25519(viewer.sign(&r.signing_payload(&genesis)));
+		(r, s)
+	};
+	let good = vec![signed(receipt(1, m.content, 0, 2, 2_000)), signed(receipt(2, m.content, 3, 1, 500))];
+
+	// Before the edge knows the epoch: 503, nothing stored.
+	let (status, _, _) = server.post("/receipts", good.encode()).await;
+	assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+	clock.set(7);
+
+	// One bad receipt refuses the whole batch, with its index and reason.
+	let mut forged = good.clone();
+	forged.push(signed(receipt(3, m.content, 0, 1, 1_000)));
+	forged[2].0.bytes = 999;
+	let (status, _, body) = server.post("/receipts", forged.encode()).await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+	assert_eq!(body["refused"][0]["index"], 2, "{body}");
+	for (case, bad) in [
+		("a foreign signature", {
+			let mut r = signed(receipt(4, m.content, 0, 1, 1_000));
+			r.1 = signed(receipt(5, m.content, 0, 1, 1_000)).1;
+			r
+		}),
+		("another epoch", signed(DeliveryReceipt { epoch: 6, ..receipt(4, m.content, 0, 1, 1_000) })),
+		("another edge", signed(DeliveryReceipt { edge: AccountId::from([6u8; 32]), ..receipt(4, m.content, 0, 1, 1_000) })),
+		("a price under the minimum", signed(DeliveryReceipt { price_per_mib: 9, ..receipt(4, m.content, 0, 1, 1_000) })),
+		("a range past the end", signed(receipt(4, m.content, 3, 2, 500))),
+		("exclusive content", signed(receipt(4, x.content, 0, 1, 1_000))),
+		("unknown content", signed(receipt(4, Hash::repeat_byte(1), 0, 1, 1_000))),
+	] {
+		let (status, _, _) = server.post("/receipts", vec![bad].encode()).await;
+		assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{case}");
+	}
+	// Malformed or oversized bodies.
+	assert_eq!(server.post("/receipts", b"not scale".to_vec()).await.0, StatusCode::BAD_REQUEST);
+	assert_eq!(server.post("/receipts", Vec::<SignedReceipt>::new().encode()).await.0, StatusCode::BAD_REQUEST);
+	let mut trailing = good.encode();
+	trailing.push(0);
+	assert_eq!(server.post("/receipts", trailing).await.0, StatusCode::BAD_REQUEST);
+	assert_eq!(server.post("/receipts", vec![0u8; 2 << 20]).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+
+	// The good batch is accepted once; the same slots again are refused.
+	let (status, _, body) = server.post("/receipts", good.encode()).await;
+	assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+	let (status, _, _) = server.post("/receipts", good.encode()).await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	server.stop().await;
+	// What was acknowledged is on disk, and only that.
+	let store = ReceiptStore::open(&db).unwrap();
+	assert_eq!(store.epochs().unwrap(), vec![7]);
+	assert_eq!(store.epoch(7).unwrap().len(), 2);
 }

@@ -262,47 +262,7 @@ pub async fn submit<C: Payload>(
 	Ok(progress.wait_for_finalized_success().await.map_err(|e| format!("{e} {e:?}")))
 }
 
-/// Call arguments already SCALE-encoded (with the same primitives types the runtime uses), for
-/// calls whose arguments are easier to build as Rust values than as dynamic values.
-pub struct PreEncoded(pub Vec<u8>);
-
-impl subxt::ext::scale_encode::EncodeAsFields for PreEncoded {
-	fn encode_as_fields_to<R: subxt::ext::scale_encode::TypeResolver>(
-		&self,
-		_fields: &mut dyn subxt::ext::scale_encode::FieldIter<'_, R::TypeId>,
-		_types: &R,
-		out: &mut Vec<u8>,
-	) -> std::result::Result<(), subxt::ext::scale_encode::Error> {
-		out.extend_from_slice(&self.0);
-		Ok(())
-	}
-}
-
-/// A call of `pallet` named `call` whose arguments are [`PreEncoded`].
-pub struct RawCall {
-	/// The pallet's name in the metadata.
-	pub pallet: &'static str,
-	/// The call's name.
-	pub call: &'static str,
-	/// Its arguments, SCALE-encoded in order.
-	pub args: PreEncoded,
-}
-
-impl Payload for RawCall {
-	type CallData = PreEncoded;
-
-	fn pallet_name(&self) -> &str {
-		self.pallet
-	}
-
-	fn call_name(&self) -> &str {
-		self.call
-	}
-
-	fn call_data(&self) -> &PreEncoded {
-		&self.args
-	}
-}
+pub use vidchain_edge::chain::{account_id, sign, PreEncoded, RawCall};
 
 /// The hash of block `n` (`chain_getBlockHash`).
 pub async fn block_hash(rpc: &RpcClient, n: u64) -> Result<[u8; 32]> {
@@ -312,18 +272,6 @@ pub async fn block_hash(rpc: &RpcClient, n: u64) -> Result<[u8; 32]> {
 	bytes.try_into().map_err(|_| anyhow!("a block hash of another length"))
 }
 
-/// The runtime's account id of an sr25519 key.
-pub fn account_id(k: &Keypair) -> vidchain_primitives::AccountId {
-	vidchain_primitives::AccountId::from(k.public_key().0)
-}
-
-/// An sr25519 signature of `k` over `payload` as the runtime's `MultiSignature` (what viewers
-/// put on receipts).
-pub fn sign(k: &Keypair, payload: &[u8]) -> vidchain_primitives::Signature {
-	let mut enc = vec![1u8]; // MultiSignature::Sr25519
-	enc.extend_from_slice(&k.sign(payload).0);
-	codec::Decode::decode(&mut &enc[..]).expect("65 bytes decode as a MultiSignature")
-}
 
 /// The edge binary under test: `$VIDCHAIN_EDGE_BIN`, else `vidchain-edge` next to the node
 /// binary (the scripts build both into one target directory).
@@ -379,7 +327,11 @@ impl EdgeServer {
 	/// Serve `content_dir` on a free loopback port with extra `args` (fault switches…), and
 	/// wait (at most `timeout`) until it answers `/health`.
 	pub async fn start(content_dir: &Path, args: &[&str], timeout: Duration) -> Result<EdgeServer> {
-		let port = free_port()?;
+		EdgeServer::start_on(content_dir, free_port()?, args, timeout).await
+	}
+
+	/// Like [`EdgeServer::start`], on a given port (a restart keeps its registered endpoint).
+	pub async fn start_on(content_dir: &Path, port: u16, args: &[&str], timeout: Duration) -> Result<EdgeServer> {
 		let log_path = std::env::temp_dir().join(format!("vidchain-test-edge-{}-{port}.log", std::process::id()));
 		let log = std::fs::File::create(&log_path)?;
 		let child = Command::new(edge_binary()?)
@@ -407,6 +359,13 @@ impl EdgeServer {
 			}
 			tokio::time::sleep(Duration::from_millis(100)).await;
 		}
+	}
+
+	/// The last `lines` lines of its log.
+	pub fn log_tail(&self, lines: usize) -> String {
+		let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+		let all: Vec<&str> = text.lines().collect();
+		all[all.len().saturating_sub(lines)..].join("\n")
 	}
 
 	/// `http://127.0.0.1:<port>`: what the edge registers as its endpoint.

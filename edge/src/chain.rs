@@ -1,0 +1,156 @@
+//! The chain, as the edge (and its viewer command) reach it: subxt for transactions, the node's
+//! `delivery_*` JSON-RPC methods for reading. Nothing here links the runtime: calls are built
+//! from the metadata by name, their arguments SCALE-encoded with the primitives' types.
+
+use anyhow::{anyhow, bail, Context, Result};
+use codec::Encode;
+use subxt::{
+	rpcs::{rpc_params, RpcClient},
+	transactions::Payload,
+	OnlineClient, PolkadotConfig,
+};
+use subxt_signer::sr25519::Keypair;
+use vidchain_primitives::{
+	delivery::{ClaimView, ContentId, ContentView, DrawView, EdgeView, EpochIndex, EpochInfo, EpochWindows},
+	AccountId, BlockNumber, Hash, Signature,
+};
+
+/// Call arguments already SCALE-encoded (with the primitives' types, which are the runtime's).
+pub struct PreEncoded(pub Vec<u8>);
+
+impl subxt::ext::scale_encode::EncodeAsFields for PreEncoded {
+	fn encode_as_fields_to<R: subxt::ext::scale_encode::TypeResolver>(
+		&self,
+		_fields: &mut dyn subxt::ext::scale_encode::FieldIter<'_, R::TypeId>,
+		_types: &R,
+		out: &mut Vec<u8>,
+	) -> std::result::Result<(), subxt::ext::scale_encode::Error> {
+		out.extend_from_slice(&self.0);
+		Ok(())
+	}
+}
+
+/// A call of `pallet` named `call` whose arguments are [`PreEncoded`].
+pub struct RawCall {
+	/// The pallet's name in the metadata.
+	pub pallet: &'static str,
+	/// The call's name.
+	pub call: &'static str,
+	/// Its arguments, SCALE-encoded in order.
+	pub args: PreEncoded,
+}
+
+impl Payload for RawCall {
+	type CallData = PreEncoded;
+
+	fn pallet_name(&self) -> &str {
+		self.pallet
+	}
+
+	fn call_name(&self) -> &str {
+		self.call
+	}
+
+	fn call_data(&self) -> &PreEncoded {
+		&self.args
+	}
+}
+
+/// The runtime's account id of an sr25519 key.
+pub fn account_id(k: &Keypair) -> AccountId {
+	AccountId::from(k.public_key().0)
+}
+
+/// An sr25519 signature of `k` over `payload` as the runtime's `MultiSignature` (what viewers
+/// put on receipts).
+pub fn sign(k: &Keypair, payload: &[u8]) -> Signature {
+	Signature::Sr25519(sp_core::sr25519::Signature::from_raw(k.sign(payload).0))
+}
+
+/// A keypair from a secret URI (`//Alice`, a mnemonic, `0x…` seed).
+pub fn keypair(suri: &str) -> Result<Keypair> {
+	let uri: subxt_signer::SecretUri = suri.parse().map_err(|e| anyhow!("secret URI: {e:?}"))?;
+	Keypair::from_uri(&uri).map_err(|e| anyhow!("secret URI: {e:?}"))
+}
+
+/// A connection to a node.
+#[derive(Clone)]
+pub struct Chain {
+	/// subxt's client (metadata, transactions).
+	pub api: OnlineClient<PolkadotConfig>,
+	/// The raw JSON-RPC client (Vidchain's methods).
+	pub rpc: RpcClient,
+	/// The chain's genesis hash (what receipts sign).
+	pub genesis: Hash,
+}
+
+impl Chain {
+	/// Connect to `url` (`ws://…`; plain connections to any host are allowed: operators run
+	/// their node next to the edge).
+	pub async fn connect(url: &str) -> Result<Chain> {
+		let rpc = RpcClient::from_insecure_url(url).await.with_context(|| format!("connecting to {url}"))?;
+		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
+		let genesis: String = rpc.request("chain_getBlockHash", rpc_params![0]).await?;
+		let genesis = Hash::from_slice(&hex::decode(genesis.trim_start_matches("0x"))?);
+		Ok(Chain { api, rpc, genesis })
+	}
+
+	/// `delivery_epoch`.
+	pub async fn epoch(&self) -> Result<EpochInfo<BlockNumber>> {
+		Ok(self.rpc.request("delivery_epoch", rpc_params![]).await?)
+	}
+
+	/// `delivery_windows`.
+	pub async fn windows(&self, epoch: EpochIndex) -> Result<EpochWindows<BlockNumber>> {
+		Ok(self.rpc.request("delivery_windows", rpc_params![epoch]).await?)
+	}
+
+	/// `delivery_edge`.
+	pub async fn edge(&self, who: &AccountId) -> Result<Option<EdgeView<AccountId, BlockNumber>>> {
+		Ok(self.rpc.request("delivery_edge", rpc_params![who.to_string()]).await?)
+	}
+
+	/// `delivery_edges`.
+	pub async fn edges(&self, region: Option<String>, limit: u32) -> Result<Vec<EdgeView<AccountId, BlockNumber>>> {
+		Ok(self.rpc.request("delivery_edges", rpc_params![region, limit]).await?)
+	}
+
+	/// `delivery_content`.
+	pub async fn content(&self, content: &ContentId) -> Result<Option<ContentView<AccountId, BlockNumber>>> {
+		Ok(self.rpc.request("delivery_content", rpc_params![content]).await?)
+	}
+
+	/// `delivery_claim`.
+	pub async fn claim(&self, edge: &AccountId, epoch: EpochIndex) -> Result<Option<ClaimView<AccountId, BlockNumber>>> {
+		Ok(self.rpc.request("delivery_claim", rpc_params![edge.to_string(), epoch]).await?)
+	}
+
+	/// `delivery_draw`.
+	pub async fn draw(&self, edge: &AccountId, epoch: EpochIndex) -> Result<Option<DrawView<BlockNumber>>> {
+		Ok(self.rpc.request("delivery_draw", rpc_params![edge.to_string(), epoch]).await?)
+	}
+
+	/// Sign `call` by `who` and submit it; wait until it is in a best block and return whether
+	/// it dispatched (`Err` with the dispatch error's text if it failed).
+	pub async fn submit(&self, pallet: &'static str, call: &'static str, args: impl Encode, who: &Keypair) -> Result<()> {
+		let payload = RawCall { pallet, call, args: PreEncoded(args.encode()) };
+		let at = self.api.at_current_block().await?;
+		let mut progress = at.transactions().sign_and_submit_then_watch_default(&payload, who).await?;
+		while let Some(status) = progress.next().await {
+			use subxt::transactions::TransactionStatus as S;
+			match status? {
+				S::InBestBlock(block) | S::InFinalizedBlock(block) => {
+					return match block.wait_for_success().await {
+						Ok(_) => Ok(()),
+						Err(e) => bail!("{pallet}.{call} failed: {e}"),
+					};
+				},
+				S::Error { message } | S::Invalid { message } | S::Dropped { message } => {
+					bail!("{pallet}.{call} not included: {message}")
+				},
+				_ => continue,
+			}
+		}
+		bail!("{pallet}.{call}: the node stopped reporting on it")
+	}
+}

@@ -1,0 +1,174 @@
+//! `vidchain-edge viewer`: watch a content through an edge as a viewer does — download every
+//! chunk, check each against the manifest root *registered on chain* with the path the edge
+//! serves, and sign and post a receipt for each batch of good chunks. A chunk that does not
+//! check stops the download: no receipt is ever signed for bytes that were not delivered.
+
+use crate::{
+	chain::{account_id, sign, Chain},
+	receipts::SignedReceipt,
+};
+use anyhow::{bail, Context, Result};
+use codec::{Decode, Encode};
+use http_body_util::{BodyExt, Full};
+use hyper::{body::Bytes, Request, StatusCode};
+use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+use std::time::{Duration, Instant};
+use subxt_signer::sr25519::Keypair;
+use vidchain_primitives::{
+	delivery::{ContentId, DeliveryReceipt},
+	manifest::{http as paths, ChunkProof},
+	AccountId,
+};
+
+/// What to watch, from where, and at what price.
+pub struct Watch {
+	/// The content.
+	pub content: ContentId,
+	/// The edge's operator account (`None`: the best-scored active edge on chain).
+	pub edge: Option<AccountId>,
+	/// The viewer's key.
+	pub viewer: Keypair,
+	/// Chunks per receipt (one session each).
+	pub chunks_per_receipt: u32,
+	/// The price per MiB the viewer signs.
+	pub price_per_mib: u128,
+	/// Print progress to stderr.
+	pub progress: bool,
+}
+
+/// What a watch did.
+#[derive(Debug, Default)]
+pub struct Summary {
+	/// The edge used.
+	pub edge: Option<AccountId>,
+	/// Chunks downloaded and checked.
+	pub chunks: u32,
+	/// Bytes downloaded and checked.
+	pub bytes: u64,
+	/// Receipts the edge accepted.
+	pub receipts: u32,
+	/// Wall time.
+	pub elapsed: Duration,
+}
+
+type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+async fn get(client: &HttpClient, url: &str, accept_scale: bool) -> Result<(StatusCode, Vec<u8>)> {
+	let mut req = Request::get(url);
+	if accept_scale {
+		req = req.header("accept", paths::SCALE_MEDIA_TYPE);
+	}
+	let res = tokio::time::timeout(Duration::from_secs(30), client.request(req.body(Full::default())?))
+		.await
+		.context("the edge did not answer in 30 s")??;
+	let status = res.status();
+	Ok((status, res.into_body().collect().await?.to_bytes().to_vec()))
+}
+
+/// Watch `w.content` on the chain at `chain` (see the module docs).
+pub async fn watch(chain: &Chain, w: &Watch) -> Result<Summary> {
+	let started = Instant::now();
+	let content = chain.content(&w.content).await?.context("no such content on chain")?;
+	if content.retired_at.is_some() {
+		bail!("the content is retired");
+	}
+	let edge = match &w.edge {
+		Some(e) => chain.edge(e).await?.context("no such edge on chain")?,
+		None => chain.edges(None, 1).await?.into_iter().next().context("no active edge on chain")?,
+	};
+	let base = String::from_utf8(edge.endpoint.clone())?.trim_end_matches('/').to_string();
+	let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+	let me = account_id(&w.viewer);
+	let mut summary = Summary { edge: Some(edge.edge.clone()), ..Default::default() };
+	let per = w.chunks_per_receipt.max(1);
+	let mut first = 0u32;
+	while first < content.chunk_count {
+		let count = per.min(content.chunk_count - first);
+		let batch_start = Instant::now();
+		let mut ttfb_ms = 0u32;
+		let mut bytes = 0u64;
+		for i in first..first + count {
+			let t = Instant::now();
+			let (status, chunk) = get(&client, &format!("{base}{}", paths::chunk_path(&w.content, i)), false).await?;
+			if i == first {
+				ttfb_ms = t.elapsed().as_millis().min(u32::MAX as u128) as u32;
+			}
+			if status != StatusCode::OK {
+				bail!("chunk {i}: the edge answered {status}: {}", String::from_utf8_lossy(&chunk).trim());
+			}
+			let (status, proof) = get(&client, &format!("{base}{}", paths::chunk_proof_path(&w.content, i)), true).await?;
+			if status != StatusCode::OK {
+				bail!("proof of chunk {i}: the edge answered {status}");
+			}
+			let proof = ChunkProof::decode(&mut &proof[..]).context("the edge served a proof that does not decode")?;
+			if proof.index != i || !proof.verify(&content.manifest_root, content.chunk_count, &chunk) {
+				bail!("chunk {i} does not match the manifest root on chain: not signing for it");
+			}
+			bytes += chunk.len() as u64;
+		}
+		let secs = batch_start.elapsed().as_secs_f64().max(1e-6);
+		let throughput_kbps = ((bytes as f64 * 8.0 / 1000.0) / secs).min(u32::MAX as f64) as u32;
+		// One session per receipt: a fresh nonce, from the clock and the range.
+		let nonce = u64::from_le_bytes(
+			// blake2-256, as everywhere in the protocol.
+			vidchain_primitives::manifest::chunk_hash(
+				&(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos(), first, &w.content).encode(),
+			)
+			.as_bytes()[..8]
+				.try_into()
+				.expect("8 bytes"),
+		);
+		let mut accepted = false;
+		for _ in 0..2 {
+			let epoch = chain.epoch().await?.current;
+			let receipt = DeliveryReceipt {
+				edge: edge.edge.clone(),
+				content: w.content,
+				viewer: me.clone(),
+				session_nonce: nonce,
+				first_chunk: first,
+				chunk_count: count,
+				bytes,
+				price_per_mib: w.price_per_mib,
+				epoch,
+				ttfb_ms,
+				throughput_kbps,
+			};
+			let signature = sign(&w.viewer, &receipt.signing_payload(&chain.genesis));
+			let body: Vec<SignedReceipt> = vec![(receipt, signature)];
+			let req = Request::post(format!("{base}/receipts"))
+				.header("content-type", paths::SCALE_MEDIA_TYPE)
+				.body(Full::new(Bytes::from(body.encode())))?;
+			let res = tokio::time::timeout(Duration::from_secs(30), client.request(req)).await??;
+			let status = res.status();
+			let text = String::from_utf8_lossy(&res.into_body().collect().await?.to_bytes()).to_string();
+			if status == StatusCode::OK {
+				accepted = true;
+				break;
+			}
+			// The epoch may have turned between signing and posting: sign again once.
+			if !text.contains("current epoch") {
+				bail!("the edge refused the receipt for chunks {first}..{}: {status} {text}", first + count);
+			}
+		}
+		if !accepted {
+			bail!("the edge refused the receipt for chunks {first}..{} twice", first + count);
+		}
+		summary.receipts += 1;
+		summary.chunks += count;
+		summary.bytes += bytes;
+		first += count;
+		if w.progress {
+			eprintln!(
+				"[{:>3}%] {}/{} chunks, {} bytes, {} receipts",
+				summary.chunks as u64 * 100 / content.chunk_count as u64,
+				summary.chunks,
+				content.chunk_count,
+				summary.bytes,
+				summary.receipts
+			);
+		}
+	}
+	summary.elapsed = started.elapsed();
+	Ok(summary)
+}
