@@ -59,6 +59,8 @@ for line in io.lines("$work/paths") do paths[#paths + 1] = line end
 math.randomseed(7)
 request = function() return wrk.format("GET", paths[math.random(#paths)]) end
 LUA
+  # nginx's workers run as an unprivileged user: let them read the files.
+  chmod -R a+rX "$work"
   edge_port=18480; nginx_port=18481
   "$EDGE" serve --content-dir "$work/content" --listen 127.0.0.1:$edge_port > "$work/edge.log" 2>&1 &
   pids+=($!)
