@@ -15,7 +15,8 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # --- 1. Debian packages -------------------------------------------------------------------------
-APT_PKGS=(protobuf-compiler clang libclang-dev libssl-dev pkg-config git curl)
+# ffmpeg: sample video, and the HLS tests play content through an edge with it.
+APT_PKGS=(protobuf-compiler clang libclang-dev libssl-dev pkg-config git curl ffmpeg)
 missing=()
 for p in "${APT_PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -16,7 +16,6 @@ use sp_runtime::traits::Verify;
 use std::{sync::Arc, time::Instant};
 use vidchain_edge::{
 	claimer::{proof_for, tree_of, Clock},
-	metrics::Metrics,
 	receipts::{ReceiptStore, SignedReceipt},
 	server::{Edge, Faults, Intake},
 	store::{self, Store},
@@ -103,12 +102,7 @@ async fn main() -> anyhow::Result<()> {
 		clock,
 		min_price_per_mib: 0,
 	};
-	let edge = Arc::new(Edge {
-		store: Store::open(&dir.join("content"))?,
-		metrics: Metrics::new(),
-		faults: Faults::default(),
-		intake: Some(intake),
-	});
+	let edge = Arc::new(Edge::new(Store::open(&dir.join("content"))?, Faults::default(), Some(intake)));
 	let (tx, rx) = tokio::sync::oneshot::channel();
 	let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
 	let server = tokio::spawn(vidchain_edge::serve(edge, "127.0.0.1:0".parse()?, None, Some(tx), async {

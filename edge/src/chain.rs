@@ -130,6 +130,11 @@ impl Chain {
 		Ok(self.rpc.request("delivery_draw", rpc_params![edge.to_string(), epoch]).await?)
 	}
 
+	/// `licenses_hasAccess`: whether `viewer` may watch `content` now.
+	pub async fn has_access(&self, viewer: &AccountId, content: &ContentId) -> Result<bool> {
+		Ok(self.rpc.request("licenses_hasAccess", rpc_params![viewer.to_string(), content]).await?)
+	}
+
 	/// Sign `call` by `who` and submit it; wait until it is in a best block and return whether
 	/// it dispatched (`Err` with the dispatch error's text if it failed).
 	pub async fn submit(&self, pallet: &'static str, call: &'static str, args: impl Encode, who: &Keypair) -> Result<()> {

@@ -3,13 +3,16 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use sp_core::{crypto::Ss58Codec, Pair};
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{
+	net::SocketAddr,
+	path::PathBuf,
+	sync::{atomic::Ordering, Arc},
+};
 use vidchain_edge::{
 	chain,
 	claimer::{self, Clock},
-	metrics::Metrics,
 	receipts::ReceiptStore,
-	server::{Edge, Faults, Intake},
+	server::{ChunkCache, Edge, Faults, Intake, Licenses},
 	store::{self, Store},
 	viewer,
 };
@@ -85,6 +88,12 @@ enum Command {
 		/// Fault switch for tests: serve this share of chunks (0.0–1.0) corrupted.
 		#[arg(long, default_value_t = 0.0)]
 		corrupt_fraction: f64,
+		/// Fault switch for tests: take requests and never answer them (SIGUSR1 toggles it).
+		#[arg(long)]
+		stop_answering: bool,
+		/// Memory for chunks read once and served from memory after, in MiB.
+		#[arg(long, default_value_t = 512)]
+		cache_mib: u64,
 		/// The node to claim through (`ws://…`); without it the edge serves but takes no receipts.
 		#[arg(long, requires = "operator")]
 		node: Option<String>,
@@ -180,6 +189,8 @@ async fn main() -> Result<()> {
 			listen,
 			metrics,
 			corrupt_fraction,
+			stop_answering,
+			cache_mib,
 			node,
 			operator,
 			receipts_db,
@@ -193,6 +204,7 @@ async fn main() -> Result<()> {
 				tracing::warn!(corrupt_fraction, "fault switch on: serving corrupt chunks");
 			}
 			let mut claimer = None;
+			let mut licenses = None;
 			let intake = match (node, operator) {
 				(Some(node), Some(operator)) => {
 					let operator = chain::keypair(&operator)?;
@@ -209,12 +221,38 @@ async fn main() -> Result<()> {
 						clock: Arc::new(Clock::default()),
 						min_price_per_mib,
 					};
+					let reader = chain.clone();
+					licenses = Some(Licenses::new(
+						intake.operator.clone(),
+						chain.genesis,
+						Arc::new(move |viewer, content| {
+							let reader = reader.clone();
+							Box::pin(async move { reader.has_access(&viewer, &content).await })
+						}),
+					));
 					claimer = Some((chain, operator));
 					Some(intake)
 				},
 				_ => None,
 			};
-			let edge = Arc::new(Edge { store, metrics: Metrics::new(), faults: Faults { corrupt_fraction }, intake });
+			let faults = Faults::corrupting(corrupt_fraction);
+			faults.stalled.store(stop_answering, Ordering::Relaxed);
+			let mut edge = Edge::new(store, faults, intake);
+			edge.licenses = licenses;
+			edge.cache = ChunkCache::new(cache_mib.saturating_mul(1 << 20));
+			let edge = Arc::new(edge);
+			// SIGUSR1 toggles the stop-answering fault.
+			let e = edge.clone();
+			let mut usr1 = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::user_defined1())?;
+			tokio::spawn(async move {
+				while usr1.recv().await.is_some() {
+					let stalled = !e.faults.stalled.fetch_xor(true, Ordering::Relaxed);
+					tracing::warn!(stalled, "fault switch: stop answering toggled");
+				}
+			});
+			if stop_answering {
+				tracing::warn!("fault switch on: answering nothing");
+			}
 			if let Some((chain, operator)) = claimer {
 				tokio::spawn(claimer::run(chain, operator, edge.clone()));
 			}

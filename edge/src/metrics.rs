@@ -20,6 +20,8 @@ pub struct Metrics {
 	pub proofs: IntCounter,
 	/// Server-side failures (unreadable or damaged chunk files).
 	pub failures: IntCounter,
+	/// Requests for exclusive content refused (no token, a bad one, or no license).
+	pub access_refused: IntCounter,
 }
 
 impl Metrics {
@@ -39,6 +41,7 @@ impl Metrics {
 			claims: counter("claims_total", "Claims sent."),
 			proofs: counter("proofs_total", "Proofs sent."),
 			failures: counter("failures_total", "Server-side failures."),
+			access_refused: counter("access_refused_total", "Requests for exclusive content refused."),
 			registry,
 		}
 	}

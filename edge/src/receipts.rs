@@ -69,6 +69,8 @@ pub enum Refusal {
 	Duplicate,
 	/// The epoch is already claimed: a receipt can no longer count.
 	EpochClaimed,
+	/// Its content is exclusive and its viewer holds no license for it (read from the chain).
+	NoAccess,
 }
 
 impl Refusal {
@@ -83,6 +85,7 @@ impl Refusal {
 			Refusal::BadSignature => "signature is not the viewer's for this chain",
 			Refusal::Duplicate => "slot already taken (viewer and session nonce) in this epoch",
 			Refusal::EpochClaimed => "epoch already claimed",
+			Refusal::NoAccess => "exclusive content and the viewer holds no license for it",
 		}
 	}
 }

@@ -10,7 +10,6 @@ use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use vidchain_edge::{
 	claimer::Clock,
-	metrics::Metrics,
 	receipts::{ReceiptStore, SignedReceipt},
 	server::{Edge, Faults, Intake},
 	store::{self, Manifest, Store},
@@ -62,7 +61,11 @@ impl Server {
 
 	async fn start_with(dir: &Dir, faults: Faults, intake: Option<Intake>) -> Server {
 		let store = Store::open(&dir.0.join("content")).unwrap();
-		let edge = Arc::new(Edge { store, metrics: Metrics::new(), faults, intake });
+		Server::start_edge(Edge::new(store, faults, intake)).await
+	}
+
+	async fn start_edge(edge: Edge) -> Server {
+		let edge = Arc::new(edge);
 		let (tx, rx) = tokio::sync::oneshot::channel();
 		let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
 		let task = tokio::spawn(vidchain_edge::serve(edge, "127.0.0.1:0".parse().unwrap(), None, Some(tx), async {
@@ -192,7 +195,7 @@ async fn bad_requests_get_their_4xx_and_a_reason() {
 async fn corrupt_chunks_fail_the_validators_check() {
 	let dir = temp_dir("corrupt");
 	let (m, _) = ingest(&dir, 20_000, false);
-	let server = Server::start(&dir, Faults { corrupt_fraction: 1.0 }).await;
+	let server = Server::start(&dir, Faults::corrupting(1.0)).await;
 	for i in 0..m.chunk_count {
 		let (status, _, bytes) = server.get(&paths::chunk_path(&m.content, i), &[]).await;
 		assert_eq!(status, StatusCode::OK);
@@ -326,4 +329,331 @@ async fn receipts_are_checked_then_stored_all_or_none() {
 	let store = ReceiptStore::open(&db).unwrap();
 	assert_eq!(store.epochs().unwrap(), vec![7]);
 	assert_eq!(store.epoch(7).unwrap().len(), 2);
+}
+
+/// Write `files` (path relative to `dir`, bytes) and a playlist naming them.
+fn write_hls(dir: &std::path::Path, playlist: &str, files: &[(&str, Vec<u8>)]) -> PathBuf {
+	for (name, bytes) in files {
+		let p = dir.join(name);
+		std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+		std::fs::write(p, bytes).unwrap();
+	}
+	let p = dir.join("index.m3u8");
+	std::fs::write(&p, playlist).unwrap();
+	p
+}
+
+/// The `(length, offset)` of every `BYTERANGE` in a playlist, the map's first if it has one.
+fn byte_ranges(playlist: &str) -> Vec<(u64, u64)> {
+	playlist
+		.lines()
+		.filter_map(|l| {
+			let r = l.strip_prefix("#EXT-X-BYTERANGE:").or_else(|| l.split("BYTERANGE=\"").nth(1).map(|r| r.trim_end_matches('"')))?;
+			let (len, off) = r.split_once('@')?;
+			Some((len.parse().unwrap(), off.parse().unwrap()))
+		})
+		.collect()
+}
+
+#[tokio::test]
+async fn hls_input_plays_as_byte_ranges_of_the_content() {
+	let dir = temp_dir("hls");
+	let bytes = |n: usize, tag: u8| (0..n).map(|i| (i as u8).wrapping_mul(7) ^ tag).collect::<Vec<u8>>();
+	let files = [
+		("init.mp4", bytes(300, 1)),
+		("seg0.ts", bytes(1_700, 2)),
+		("seg1.ts", bytes(2_500, 3)),
+		("sub/seg2.ts", bytes(900, 4)),
+	];
+	let playlist = "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n#EXT-X-MAP:URI=\"init.mp4\"\n\
+		#EXTINF:4.0,\nseg0.ts\n#EXTINF:3.5,first\nseg1.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:2,\nsub/seg2.ts\n#EXT-X-ENDLIST\n";
+	let input = write_hls(&dir.0.join("in"), playlist, &files);
+	let out = dir.0.join("content");
+	let m = store::ingest(&input, &out, CHUNK, creator(), "HLS".into(), false).unwrap();
+	let all: Vec<u8> = files.iter().flat_map(|(_, b)| b.clone()).collect();
+	assert_eq!((m.total_bytes, m.chunk_count), (5_400, 6));
+	let (plain, _) = ingest(&dir, 1_000, false);
+	let server = Server::start(&dir, Faults::default()).await;
+
+	let (status, headers, body) = server.get(&paths::playlist_path(&m.content), &[]).await;
+	assert_eq!(status, StatusCode::OK);
+	assert_eq!(headers["content-type"], "application/vnd.apple.mpegurl");
+	let text = String::from_utf8(body).unwrap();
+	assert!(text.starts_with("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:4\n"), "{text}");
+	assert!(text.contains("#EXT-X-DISCONTINUITY\n#EXTINF:2.000000,\n") && text.ends_with("#EXT-X-ENDLIST\n"), "{text}");
+	// Each byte range of `stream` is exactly the input file it stands for (most span chunks).
+	let ranges = byte_ranges(&text);
+	assert_eq!(ranges, vec![(300, 0), (1_700, 300), (2_500, 2_000), (900, 4_500)]);
+	assert_eq!(text.lines().filter(|l| *l == "stream/media.ts").count(), 3, "{text}");
+	assert!(text.contains("#EXT-X-MAP:URI=\"stream/media.ts\",BYTERANGE=\"300@0\""), "{text}");
+	let stream = format!("{}/media.ts", paths::stream_path(&m.content));
+	for ((len, off), (name, expected)) in ranges.iter().zip(&files) {
+		let range = format!("bytes={off}-{}", off + len - 1);
+		let (status, headers, body) = server.get(&stream, &[("range", &range)]).await;
+		assert_eq!(status, StatusCode::PARTIAL_CONTENT, "{name}");
+		assert_eq!(&body, expected, "{name}");
+		assert_eq!(headers["content-range"], format!("bytes {off}-{}/5400", off + len - 1));
+		assert_eq!(headers["content-length"], len.to_string());
+	}
+	// The whole stream, an open range, and a range past the end.
+	let (status, headers, body) = server.get(&stream, &[]).await;
+	assert_eq!((status, body == all), (StatusCode::OK, true));
+	assert_eq!(headers["content-length"], "5400");
+	let (_, _, body) = server.get(&stream, &[("range", "bytes=999-")]).await;
+	assert_eq!(body, all[999..]);
+	assert_eq!(server.get(&stream, &[("range", "bytes=5400-")]).await.0, StatusCode::RANGE_NOT_SATISFIABLE);
+	// Content not ingested from HLS has no playlist.
+	assert_eq!(server.get(&paths::playlist_path(&plain.content), &[]).await.0, StatusCode::NOT_FOUND);
+	server.stop().await;
+
+	// Playlists the edge cannot replay faithfully are refused, and leave nothing behind.
+	let before = std::fs::read_dir(&out).unwrap().count();
+	for (case, text) in [
+		("no #EXTM3U", "#EXTINF:1,\nseg0.ts\n".to_string()),
+		("a multivariant playlist", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nlow.m3u8\n".to_string()),
+		("an absolute path", "#EXTM3U\n#EXTINF:1,\n/etc/passwd\n".to_string()),
+		("a parent directory", "#EXTM3U\n#EXTINF:1,\n../in/seg0.ts\n".to_string()),
+		("a URL", "#EXTM3U\n#EXTINF:1,\nhttp://127.0.0.1/seg0.ts\n".to_string()),
+		("a segment without EXTINF", "#EXTM3U\nseg0.ts\n".to_string()),
+		("a bad duration", "#EXTM3U\n#EXTINF:-1,\nseg0.ts\n".to_string()),
+		("a missing segment", "#EXTM3U\n#EXTINF:1,\nnone.ts\n".to_string()),
+		("no segment", "#EXTM3U\n#EXT-X-ENDLIST\n".to_string()),
+		("encryption", "#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\"k\"\n#EXTINF:1,\nseg0.ts\n".to_string()),
+		("byte-range input", "#EXTM3U\n#EXTINF:1,\n#EXT-X-BYTERANGE:10@0\nseg0.ts\n".to_string()),
+	] {
+		let p = dir.0.join("in").join("bad.m3u8");
+		std::fs::write(&p, text).unwrap();
+		assert!(store::ingest(&p, &out, CHUNK, creator(), String::new(), false).is_err(), "{case}");
+	}
+	assert_eq!(std::fs::read_dir(&out).unwrap().count(), before, "nothing left behind");
+}
+
+/// ffmpeg (Debian's, installed by scripts/setup.sh) cuts a test pattern into HLS; the edge
+/// ingests it; ffmpeg then plays it *through the edge* (`index.m3u8`, byte ranges of `stream`)
+/// and decodes exactly the frames it decodes from the original playlist.
+#[tokio::test]
+async fn ffmpeg_plays_hls_through_the_edge() {
+	let dir = temp_dir("ffmpeg");
+	let hls = dir.0.join("hls");
+	std::fs::create_dir_all(&hls).unwrap();
+	let ffmpeg = |args: &[&str]| {
+		let out = std::process::Command::new("ffmpeg")
+			.args(["-nostdin", "-hide_banner", "-loglevel", "error"])
+			.args(args)
+			.output()
+			.expect("ffmpeg is installed (scripts/setup.sh installs it)");
+		assert!(out.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+		String::from_utf8(out.stdout).unwrap()
+	};
+	let playlist = hls.join("index.m3u8");
+	ffmpeg(&[
+		"-f", "lavfi", "-i", "testsrc=duration=6:size=320x180:rate=25", "-c:v", "mpeg2video", "-g", "25",
+		"-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", playlist.to_str().unwrap(),
+	]);
+	let m = store::ingest(&playlist, &dir.0.join("content"), 64 * 1024, creator(), "pattern".into(), false).unwrap();
+	assert!(m.hls.as_ref().unwrap().segments.len() >= 3, "{:?}", m.hls);
+	let server = Server::start(&dir, Faults::default()).await;
+	let url = format!("http://{}{}", server.addr, paths::playlist_path(&m.content));
+	let decode = |input: String| {
+		tokio::task::spawn_blocking(move || {
+			ffmpeg(&["-rw_timeout", "10000000", "-i", &input, "-map", "0:v", "-f", "framemd5", "-"])
+		})
+	};
+	let through_edge = tokio::time::timeout(Duration::from_secs(60), decode(url)).await.unwrap().unwrap();
+	let original = decode(playlist.to_str().unwrap().to_string()).await.unwrap();
+	let frames = |s: &str| s.lines().filter(|l| !l.starts_with('#')).count();
+	assert_eq!(frames(&through_edge), 150, "6 s at 25 fps");
+	assert_eq!(through_edge, original, "the same frames, bit for bit");
+	server.stop().await;
+}
+
+fn now_ms() -> u64 {
+	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+/// Exclusive content through an edge whose "chain" says `holder` has a license for it and
+/// nobody else does (and, when told, cannot be read at all).
+#[tokio::test]
+async fn exclusive_content_needs_a_signed_token_and_a_license_on_chain() {
+	use codec::Encode;
+	use sp_core::{sr25519, Pair};
+	use std::sync::Mutex;
+	use vidchain_edge::server::Licenses;
+	use vidchain_primitives::{
+		delivery::DeliveryReceipt,
+		licenses::{AccessToken, MAX_ACCESS_TOKEN_LIFETIME_MS},
+		Signature,
+	};
+	let dir = temp_dir("access");
+	let (x, data) = ingest(&dir, 2_500, true);
+	let (m, _) = ingest(&dir, 1_000, false);
+	let operator = AccountId::from([5u8; 32]);
+	let genesis = Hash::repeat_byte(3);
+	let pair = |s: &str| sr25519::Pair::from_string(s, None).unwrap();
+	let (holder, stranger, third) = (pair("//holder"), pair("//stranger"), pair("//third"));
+	let id = |p: &sr25519::Pair| AccountId::from(p.public());
+	// The chain: who holds a license for what; `None`: the node cannot be reached.
+	let chain: Arc<Mutex<Option<Vec<(AccountId, Hash)>>>> = Arc::new(Mutex::new(Some(vec![(id(&holder), x.content)])));
+	let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+	let (c, a) = (chain.clone(), asked.clone());
+	let check: vidchain_edge::server::AccessCheck = Arc::new(move |viewer, content| {
+		a.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+		let answer = c.lock().unwrap().as_ref().map(|l| l.contains(&(viewer, content)));
+		Box::pin(async move { answer.ok_or_else(|| anyhow::anyhow!("node unreachable")) })
+	});
+	let clock = Arc::new(Clock::default());
+	clock.set(7);
+	let intake = Intake {
+		receipts: Arc::new(ReceiptStore::open(&dir.0.join("receipts.redb")).unwrap()),
+		operator: operator.clone(),
+		genesis,
+		clock,
+		min_price_per_mib: 0,
+	};
+	let mut edge = Edge::new(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), Some(intake));
+	edge.licenses = Some(Licenses::new(operator.clone(), genesis, check));
+	let server = Server::start_edge(edge).await;
+
+	let sign = |who: &sr25519::Pair, t: &AccessToken<AccountId>, g: &Hash| {
+		hex::encode((t.clone(), Signature::Sr25519(who.sign(&t.signing_payload(g)))).encode())
+	};
+	let now = now_ms();
+	let good = AccessToken { viewer: id(&holder), edge: operator.clone(), content: x.content, expires_at_ms: now + 60_000 };
+	let token = sign(&holder, &good, &genesis);
+	let path = paths::chunk_path(&x.content, 1);
+	let header = paths::ACCESS_HEADER;
+
+	// The holder, with the token in a header or the query: the chunk.
+	let (status, _, body) = server.get(&path, &[(header, &token)]).await;
+	assert_eq!((status, &body[..]), (StatusCode::OK, &data[1_000..2_000]));
+	let (status, _, body) = server.get(&format!("{path}?access={token}"), &[]).await;
+	assert_eq!((status, &body[..]), (StatusCode::OK, &data[1_000..2_000]));
+	let (status, _, _) = server.get(&paths::chunk_proof_path(&x.content, 1), &[(header, &token)]).await;
+	assert_eq!(status, StatusCode::OK);
+
+	// Everyone else: refused with the reason, nothing served.
+	let cases: Vec<(&str, Option<String>, StatusCode, &str)> = vec![
+		("no token", None, StatusCode::FORBIDDEN, "access token"),
+		("not hex", Some("zz".into()), StatusCode::BAD_REQUEST, "not hex"),
+		("not a token", Some(hex::encode(b"hello")), StatusCode::BAD_REQUEST, "not SCALE"),
+		("another content's token", Some(sign(&holder, &AccessToken { content: m.content, ..good.clone() }, &genesis)), StatusCode::FORBIDDEN, "another content"),
+		("another edge's token", Some(sign(&holder, &AccessToken { edge: AccountId::from([6u8; 32]), ..good.clone() }, &genesis)), StatusCode::FORBIDDEN, "another edge"),
+		("expired", Some(sign(&holder, &AccessToken { expires_at_ms: now - 1, ..good.clone() }, &genesis)), StatusCode::FORBIDDEN, "expired"),
+		("too long-lived", Some(sign(&holder, &AccessToken { expires_at_ms: now + MAX_ACCESS_TOKEN_LIFETIME_MS + 60_000, ..good.clone() }, &genesis)), StatusCode::FORBIDDEN, "ten minutes"),
+		("the holder's token signed by a stranger", Some(sign(&stranger, &good, &genesis)), StatusCode::FORBIDDEN, "not signed"),
+		("signed for another chain", Some(sign(&holder, &good, &Hash::repeat_byte(4))), StatusCode::FORBIDDEN, "not signed"),
+		("a stranger's own token, no license", Some(sign(&stranger, &AccessToken { viewer: id(&stranger), ..good.clone() }, &genesis)), StatusCode::FORBIDDEN, "no license"),
+	];
+	for (case, token, expected, reason) in cases {
+		let headers: Vec<(&str, &str)> = token.as_deref().map(|t| vec![(header, t)]).unwrap_or_default();
+		let (status, _, body) = server.get(&path, &headers).await;
+		assert_eq!(status, expected, "{case}");
+		assert!(String::from_utf8_lossy(&body).contains(reason), "{case}: {}", String::from_utf8_lossy(&body));
+		assert_ne!(&body[..], &data[1_000..2_000], "{case}");
+	}
+
+	// The playlist route refuses the same way; receipts for exclusive content count only from
+	// viewers with a license.
+	assert_eq!(server.get(&paths::stream_path(&x.content), &[]).await.0, StatusCode::FORBIDDEN);
+	let receipt = |viewer: &sr25519::Pair, nonce: u64| {
+		let r = DeliveryReceipt {
+			edge: operator.clone(),
+			content: x.content,
+			viewer: id(viewer),
+			session_nonce: nonce,
+			first_chunk: 0,
+			chunk_count: 1,
+			bytes: 1_000,
+			price_per_mib: 0,
+			epoch: 7,
+			ttfb_ms: 3,
+			throughput_kbps: 9_000,
+		};
+		let s = Signature::Sr25519(viewer.sign(&r.signing_payload(&genesis)));
+		(r, s)
+	};
+	let (status, _, body) = server.post("/receipts", vec![receipt(&holder, 1), receipt(&stranger, 1)].encode()).await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+	assert_eq!(body["refused"].as_array().unwrap().len(), 1, "{body}");
+	assert_eq!(body["refused"][0]["index"], 1, "{body}");
+	let (status, _, _) = server.post("/receipts", vec![receipt(&holder, 1)].encode()).await;
+	assert_eq!(status, StatusCode::OK);
+
+	// The chain's answers are kept for a few seconds: the holder's requests above asked once.
+	let before = asked.load(std::sync::atomic::Ordering::SeqCst);
+	server.get(&path, &[(header, &token)]).await;
+	assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), before, "answered from the cache");
+	// A chain that cannot be read: 503, not a guess.
+	*chain.lock().unwrap() = None;
+	let t = sign(&third, &AccessToken { viewer: id(&third), ..good.clone() }, &genesis);
+	assert_eq!(server.get(&path, &[(header, &t)]).await.0, StatusCode::SERVICE_UNAVAILABLE);
+	server.stop().await;
+
+	// An edge without a chain connection serves no exclusive content at all.
+	let server = Server::start(&dir, Faults::default()).await;
+	let (status, _, body) = server.get(&path, &[(header, &token)]).await;
+	assert_eq!(status, StatusCode::FORBIDDEN);
+	assert!(String::from_utf8_lossy(&body).contains("not connected"));
+	server.stop().await;
+}
+
+#[tokio::test]
+async fn the_playlist_of_exclusive_content_carries_the_token_to_its_media() {
+	use codec::Encode;
+	use sp_core::{sr25519, Pair};
+	use vidchain_edge::server::Licenses;
+	use vidchain_primitives::{licenses::AccessToken, Signature};
+	let dir = temp_dir("hls-access");
+	let input = write_hls(&dir.0.join("in"), "#EXTM3U\n#EXTINF:1,\na.ts\n#EXTINF:1,\nb.ts\n", &[("a.ts", vec![1; 1_500]), ("b.ts", vec![2; 700])]);
+	let m = store::ingest(&input, &dir.0.join("content"), CHUNK, creator(), String::new(), true).unwrap();
+	let (operator, genesis) = (AccountId::from([5u8; 32]), Hash::repeat_byte(3));
+	let holder = sr25519::Pair::from_string("//holder", None).unwrap();
+	let mut edge = Edge::new(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), None);
+	edge.licenses = Some(Licenses::new(operator.clone(), genesis, Arc::new(|_, _| Box::pin(async { Ok(true) }))));
+	let server = Server::start_edge(edge).await;
+	let t = AccessToken { viewer: AccountId::from(holder.public()), edge: operator, content: m.content, expires_at_ms: now_ms() + 60_000 };
+	let token = hex::encode((t.clone(), Signature::Sr25519(holder.sign(&t.signing_payload(&genesis)))).encode());
+	let (status, _, body) = server.get(&format!("{}?access={token}", paths::playlist_path(&m.content)), &[]).await;
+	assert_eq!(status, StatusCode::OK);
+	let text = String::from_utf8(body).unwrap();
+	let media: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+	assert_eq!(media, vec![format!("stream/media.ts?access={token}"); 2], "{text}");
+	// …and that URI, resolved against the playlist's, serves the bytes.
+	let (status, _, body) = server.get(&format!("{}?access={token}", paths::stream_path(&m.content)), &[("range", "bytes=1500-2199")]).await;
+	assert_eq!((status, body), (StatusCode::PARTIAL_CONTENT, vec![2; 700]));
+	server.stop().await;
+}
+
+#[tokio::test]
+async fn the_stop_answering_switch_takes_requests_and_answers_none() {
+	use std::sync::atomic::Ordering;
+	let dir = temp_dir("stall");
+	let (m, _) = ingest(&dir, 1_000, false);
+	let faults = Faults::default();
+	faults.stalled.store(true, Ordering::Relaxed);
+	let edge = Arc::new(Edge::new(Store::open(&dir.0.join("content")).unwrap(), faults, None));
+	let (tx, rx) = tokio::sync::oneshot::channel();
+	let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+	let task = tokio::spawn(vidchain_edge::serve(edge.clone(), "127.0.0.1:0".parse().unwrap(), None, Some(tx), async {
+		let _ = stopped.await;
+	}));
+	let addr = rx.await.unwrap();
+	let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+	let get = |path: String| {
+		let client = client.clone();
+		async move {
+			let req = Request::get(format!("http://{addr}{path}")).body(Full::new(Bytes::new())).unwrap();
+			tokio::time::timeout(Duration::from_secs(1), client.request(req)).await.map(|r| r.unwrap().status())
+		}
+	};
+	// The connection is taken (no refusal), the answer never comes.
+	assert!(get("/health".into()).await.is_err(), "no answer within a second");
+	assert!(get(paths::chunk_path(&m.content, 0)).await.is_err());
+	// Switched off: answers again.
+	edge.faults.stalled.store(false, Ordering::Relaxed);
+	assert_eq!(get(paths::chunk_path(&m.content, 0)).await.unwrap(), StatusCode::OK);
+	let _ = stop.send(());
+	// Graceful shutdown waits for open requests: the stalled ones were dropped with their clients.
+	let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
 }

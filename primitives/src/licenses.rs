@@ -22,6 +22,35 @@ pub type Edition = u32;
 /// Prefix of every voucher signature payload (followed by the genesis hash).
 pub const VOUCHER_SIGNING_CONTEXT: &[u8] = b"vidchain/voucher/v1";
 
+/// Prefix of every access-token signature payload (followed by the genesis hash).
+pub const ACCESS_SIGNING_CONTEXT: &[u8] = b"vidchain/access/v1";
+
+/// The longest an [`AccessToken`] may live: an edge refuses one that expires later than this
+/// after its own clock, so a leaked token is worth minutes, not days.
+pub const MAX_ACCESS_TOKEN_LIFETIME_MS: u64 = 10 * 60 * 1000;
+
+/// A viewer's short-lived request for an edge's exclusive content, signed by the viewer's key
+/// over [`AccessToken::signing_payload`]. It proves who asks; whether they may watch is read
+/// from the chain (`LicensesApi::has_access`) by the edge, never taken from the token.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
+pub struct AccessToken<AccountId> {
+	/// The viewer asking (the license holder).
+	pub viewer: AccountId,
+	/// The edge asked: a token is good at one edge only.
+	pub edge: AccountId,
+	/// The content asked for.
+	pub content: ContentId,
+	/// Unix time in milliseconds after which the token is refused.
+	pub expires_at_ms: u64,
+}
+
+impl<AccountId: Encode> AccessToken<AccountId> {
+	/// The bytes the viewer signs: `ACCESS_SIGNING_CONTEXT ‖ genesis hash ‖ SCALE(token)`.
+	pub fn signing_payload(&self, genesis: &H256) -> alloc::vec::Vec<u8> {
+		signing_payload(ACCESS_SIGNING_CONTEXT, genesis, self)
+	}
+}
+
 /// What a license allows.
 #[derive(
 	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,

@@ -68,6 +68,14 @@ pub mod http {
 	/// Media type of SCALE-encoded bodies (chunk proofs, content lists).
 	pub const SCALE_MEDIA_TYPE: &str = "application/scale";
 
+	/// The request header that carries a signed `licenses::AccessToken` (hex of the SCALE pair
+	/// `(AccessToken, MultiSignature)`) for exclusive content.
+	pub const ACCESS_HEADER: &str = "x-vidchain-access";
+
+	/// The query parameter that carries the same token, for players that cannot set headers
+	/// (an HLS playlist fetched with it names its media with it too).
+	pub const ACCESS_QUERY: &str = "access";
+
 	/// `0x`-prefixed lowercase hex of a content id, as it appears in paths.
 	pub fn content_hex(content: &H256) -> String {
 		let mut s = String::with_capacity(66);
@@ -92,6 +100,17 @@ pub mod http {
 	/// Chunk `index` of a content (the raw bytes; HTTP Range works).
 	pub fn chunk_path(content: &H256, index: u32) -> String {
 		format!("/content/{}/chunks/{index}", content_hex(content))
+	}
+
+	/// The HLS playlist of a content ingested from HLS (its segments as byte ranges of
+	/// [`stream_path`]).
+	pub fn playlist_path(content: &H256) -> String {
+		format!("/content/{}/index.m3u8", content_hex(content))
+	}
+
+	/// The content's bytes as one resource (HTTP Range works across chunks).
+	pub fn stream_path(content: &H256) -> String {
+		format!("/content/{}/stream", content_hex(content))
 	}
 
 	/// The [`super::ChunkProof`] of chunk `index` (SCALE with `Accept: application/scale`, JSON

@@ -275,6 +275,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSamplesPerBlock: Get<u32>;
 
+		/// Chunks the off-chain worker fetches and checks of each edge it samples (at least 1):
+		/// an edge that serves a share `f` of its chunks corrupted passes a sample with
+		/// probability `(1 - f)^ChunksPerSample`.
+		#[pallet::constant]
+		type ChunksPerSample: Get<u32>;
+
 		/// How long the off-chain worker waits for each HTTP answer of an edge, in milliseconds.
 		#[pallet::constant]
 		type SampleDeadlineMs: Get<u64>;
@@ -567,6 +573,7 @@ pub mod pallet {
 			assert!(T::MaxChunks::get() > 0, "MaxChunks must be positive");
 			assert!(T::MaxSealPerBlock::get() > 0, "MaxSealPerBlock must be positive");
 			assert!(T::SampleDeadlineMs::get() > 0, "SampleDeadlineMs must be positive");
+			assert!(T::ChunksPerSample::get() > 0, "ChunksPerSample must be positive");
 			assert!(!T::MinEdgeBond::get().is_zero(), "MinEdgeBond must be positive");
 			assert!(
 				T::MaxEndpointLen::get() >= 12,

@@ -73,6 +73,7 @@ parameter_types! {
 	pub const Slash: Perbill = Perbill::from_percent(10);
 	/// Claims sealed per block (tests lower it to spread sealing over blocks).
 	pub static SealPerBlock: u32 = 1_000;
+	pub static ChunksPerSample: u32 = 1;
 }
 
 /// What delivery told the payments seam, in order.
@@ -158,6 +159,7 @@ impl pallet_delivery::Config for Test {
 	type ScoreOnSampleSuccess = ConstU32<1_000>;
 	type ScoreOnSampleFailure = ConstU32<50_000>;
 	type MaxSamplesPerBlock = ConstU32<2>;
+	type ChunksPerSample = ChunksPerSample;
 	type SampleDeadlineMs = ConstU64<2_000>;
 	type Payments = RecordedPayments;
 	type WeightInfo = ();

@@ -1947,6 +1947,44 @@ mod sampling_worker {
 	}
 
 	#[test]
+	fn several_chunks_per_sample_catch_an_edge_that_corrupts_only_some() {
+		// Three chunks a sample, drawn after the content pick: draws 1, 2 and 3 of the seed.
+		ChunksPerSample::set(3);
+		let picks: Vec<u32> = (1..=3).map(|n| crate::features::worker::nth_below([7; 32], n, 4) as u32).collect();
+		let good = chunks(1);
+		let proof = |j: u32| ChunkProof::new(&hashes(&good), j).unwrap().encode();
+		// Honest on the first two chunks drawn, corrupt on the third: reported as a bad chunk,
+		// naming the third.
+		let (mut w, content) = world(true, false);
+		expect_list(&w, vec![content]);
+		for (n, &i) in picks.iter().enumerate() {
+			let mut bytes = good[i as usize].clone();
+			if n == 2 {
+				bytes[0] ^= 1;
+			}
+			expect(&w, edge_http::chunk_path(&content, i), false, bytes);
+			expect(&w, edge_http::chunk_proof_path(&content, i), true, proof(i));
+		}
+		w.ext.execute_with(|| Delivery::offchain_worker(2));
+		let reports = submitted(&w);
+		assert_eq!(reports.len(), 1);
+		assert_eq!((reports[0].0.outcome, reports[0].0.chunk_index), (SampleOutcome::BadChunk, picks[2]));
+
+		// Honest on all three: served, naming the first (every expected request must be made:
+		// the test offchain state panics on drop if one is left).
+		let (mut w, content) = world(true, false);
+		expect_list(&w, vec![content]);
+		for &i in &picks {
+			expect(&w, edge_http::chunk_path(&content, i), false, good[i as usize].clone());
+			expect(&w, edge_http::chunk_proof_path(&content, i), true, proof(i));
+		}
+		w.ext.execute_with(|| Delivery::offchain_worker(2));
+		let reports = submitted(&w);
+		assert_eq!(reports.len(), 1);
+		assert_eq!((reports[0].0.outcome, reports[0].0.chunk_index), (SampleOutcome::Served, picks[0]));
+	}
+
+	#[test]
 	fn an_edge_without_a_list_of_live_content_is_unavailable() {
 		for (case, list) in [
 			("no SCALE list", b"<html>not found</html>".to_vec()),

@@ -353,6 +353,9 @@ impl pallet_delivery::Config for Runtime {
 	/// Each validator samples up to 4 edges per block: 400 per 10-minute epoch, so 25
 	/// validators reach 10 000 edges every epoch.
 	type MaxSamplesPerBlock = ConstU32<4>;
+	/// 4 chunks of each edge sampled: an edge corrupting 30% of its chunks fails a sample with
+	/// probability 1 - 0.7^4 = 76%, each epoch and each validator.
+	type ChunksPerSample = ConstU32<4>;
 	/// 2 seconds per HTTP answer (a 16 MiB chunk at 64 Mbit/s).
 	type SampleDeadlineMs = ConstU64<2_000>;
 	type Payments = Rewards;

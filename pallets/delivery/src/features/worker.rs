@@ -8,16 +8,18 @@
 //!    edges that are active or unbonding, that it has not reported in this epoch (on chain) and
 //!    not sampled in this epoch (its own off-chain record). Validators spread over the edges;
 //!    nobody picks which edges a validator samples.
-//! 2. **Which chunk.** It asks the edge which contents it serves (`GET /content`, SCALE, at most
-//!    `MAX_LISTED_CONTENTS`), keeps live, non-exclusive registered ones, and picks one and a chunk
-//!    of it with the node's *local* randomness, so an edge cannot predict the chunk and keep
-//!    only that one. An edge that lists only live *exclusive* content is skipped (its chunks
-//!    need a license); one that gives no list, or lists nothing live, is `Unavailable`.
-//! 3. **The check.** It fetches the chunk and its Merkle path (`GET …/chunks/{i}` and
-//!    `…/chunks/{i}/proof`), each with a deadline (`SampleDeadlineMs`) and a size bound (the
-//!    content's chunk size; a proof's bound), and checks them against the manifest root and chunk
+//! 2. **Which chunks.** It asks the edge which contents it serves (`GET /content`, SCALE, at most
+//!    `MAX_LISTED_CONTENTS`), keeps live, non-exclusive registered ones, and picks one and
+//!    `ChunksPerSample` chunks of it with the node's *local* randomness, so an edge cannot
+//!    predict the chunks and keep only those. An edge that lists only live *exclusive* content
+//!    is skipped (its chunks need a license); one that gives no list, or lists nothing live, is
+//!    `Unavailable`.
+//! 3. **The check.** For each chunk in turn it fetches the chunk and its Merkle path
+//!    (`GET …/chunks/{i}` and `…/chunks/{i}/proof`), each with a deadline (`SampleDeadlineMs`)
+//!    and a size bound (the content's chunk size; a proof's bound), and checks them against the manifest root and chunk
 //!    count *registered on chain*: `Served`; `BadChunk` if the bytes, their length or the proof
-//!    do not match; `Unavailable` if the edge does not answer 200 in time or serves no proof.
+//!    do not match; `Unavailable` if the edge does not answer 200 in time or serves no proof. The
+//!    first chunk that fails is the one reported; if all pass, the first is named as `Served`.
 //! 4. **The report.** Signed with the validator's `vocw` key over the tagged payload, submitted
 //!    as an authorized (fee-less) transaction.
 //!
@@ -98,8 +100,10 @@ impl<T: Config> Pallet<T> {
 		}
 		let deadline_ms = T::SampleDeadlineMs::get();
 		let per_block = T::MaxSamplesPerBlock::get();
-		// Fetches of at most `per_block` edges, three requests each, plus some slack.
-		let lock_ms = deadline_ms.saturating_mul(3 * per_block as u64 + 1);
+		// Fetches of at most `per_block` edges (a list, then a chunk and its proof for each of
+		// `ChunksPerSample` chunks), plus some slack.
+		let requests = 1 + 2 * T::ChunksPerSample::get().max(1) as u64;
+		let lock_ms = deadline_ms.saturating_mul(requests.saturating_mul(per_block as u64).saturating_add(1));
 		let mut lock = StorageLock::<Time>::with_deadline(LOCK_KEY, Duration::from_millis(lock_ms));
 		let Ok(_guard) = lock.try_lock() else {
 			log::debug!(target: LOG_TARGET, "sampler: another run holds the lock");
@@ -262,11 +266,38 @@ impl<T: Config> Pallet<T> {
 			let (content, _) = Contents::<T>::iter().find(|(_, c)| c.retired_at.is_none())?;
 			return Some(Probe { content, chunk_index: 0, outcome: SampleOutcome::Unavailable, latency_ms: 0 });
 		};
-		let chunk_index = random.below(info.chunk_count as u64) as u32;
+		// `ChunksPerSample` chunks, each drawn anew (with replacement): the first that fails
+		// decides the report; if all pass, the first chunk is named.
+		let mut served: Option<Probe> = None;
+		for _ in 0..T::ChunksPerSample::get().max(1) {
+			let chunk_index = random.below(info.chunk_count as u64) as u32;
+			let (outcome, latency_ms) = Self::check_chunk(&base, &content, &info, chunk_index, deadline_ms)?;
+			let probe = Probe { content, chunk_index, outcome, latency_ms };
+			if outcome != SampleOutcome::Served {
+				return Some(probe);
+			}
+			match served.as_mut() {
+				None => served = Some(probe),
+				Some(first) => first.latency_ms = first.latency_ms.max(latency_ms),
+			}
+		}
+		served
+	}
+
+	/// Fetch chunk `chunk_index` of `content` and its Merkle path from the edge at `base`, and
+	/// check them against the manifest registered on chain: the outcome and how long the chunk
+	/// took (the slowest, when several are checked). `None` if the chunk is outside the content.
+	fn check_chunk(
+		base: &str,
+		content: &ContentId,
+		info: &ContentInfo<T>,
+		chunk_index: u32,
+		deadline_ms: u64,
+	) -> Option<(SampleOutcome, u32)> {
 		let expected_len = chunk_range_bytes(info.chunk_size, info.total_bytes, chunk_index, 1)?;
 		let started = sp_io::offchain::timestamp();
 		let chunk = Self::fetch(
-			&(base.clone() + &edge_http::chunk_path(&content, chunk_index)),
+			&(String::from(base) + &edge_http::chunk_path(content, chunk_index)),
 			None,
 			info.chunk_size as usize,
 			deadline_ms,
@@ -278,7 +309,7 @@ impl<T: Config> Pallet<T> {
 			Ok(bytes) if bytes.len() as u64 != expected_len => SampleOutcome::BadChunk,
 			Ok(bytes) => {
 				let proof = Self::fetch(
-					&(base + &edge_http::chunk_proof_path(&content, chunk_index)),
+					&(String::from(base) + &edge_http::chunk_proof_path(content, chunk_index)),
 					Some(edge_http::SCALE_MEDIA_TYPE),
 					8 + 1 + 32 * MAX_PROOF_DEPTH as usize,
 					deadline_ms,
@@ -294,7 +325,7 @@ impl<T: Config> Pallet<T> {
 				}
 			},
 		};
-		Some(Probe { content, chunk_index, outcome, latency_ms })
+		Some((outcome, latency_ms))
 	}
 
 	/// The edge's endpoint as a URL prefix (no trailing `/`); `None` if it is not UTF-8.
