@@ -148,11 +148,10 @@ pub fn check_batch(
 	terms: &Terms,
 	sizes: impl Fn(&Hash) -> Option<(u32, u64)>,
 ) -> Vec<(usize, Refusal)> {
-	let unsigned = *terms;
 	let mut refused = Vec::new();
 	let mut sr = Vec::new();
 	for (i, (r, s)) in batch.iter().enumerate() {
-		let fields = check_fields(r, &unsigned, &sizes);
+		let fields = check_fields(r, terms, &sizes);
 		match (fields, s) {
 			(Err(e), _) => refused.push((i, e)),
 			(Ok(()), Signature::Sr25519(_)) => sr.push(i),
@@ -249,13 +248,7 @@ impl ReceiptStore {
 	/// The receipts of `epoch`, in slot order.
 	pub fn epoch(&self, epoch: EpochIndex) -> Result<Vec<SignedReceipt>> {
 		let tx = self.db.begin_read()?;
-		let table = tx.open_table(RECEIPTS)?;
-		let mut out = Vec::new();
-		for entry in table.range((epoch, 0)..=(epoch, u32::MAX))? {
-			let (_, value) = entry?;
-			out.push(SignedReceipt::decode(&mut value.value()).context("a stored receipt does not decode")?);
-		}
-		Ok(out)
+		read_epoch(&tx.open_table(RECEIPTS)?, epoch)
 	}
 
 	/// The epochs that hold receipts, in order.
@@ -298,12 +291,7 @@ impl ReceiptStore {
 			if claims.get(epoch)?.is_some() {
 				None
 			} else {
-				let table = tx.open_table(RECEIPTS)?;
-				let mut receipts = Vec::new();
-				for entry in table.range((epoch, 0)..=(epoch, u32::MAX))? {
-					let (_, value) = entry?;
-					receipts.push(SignedReceipt::decode(&mut value.value()).context("a stored receipt does not decode")?);
-				}
+				let receipts = read_epoch(&tx.open_table(RECEIPTS)?, epoch)?;
 				let record = build(&receipts)?;
 				claims.insert(epoch, record.encode().as_slice())?;
 				Some(record)
@@ -322,8 +310,18 @@ impl ReceiptStore {
 	}
 }
 
+/// Every receipt of `epoch` in `table`, in slot order.
+fn read_epoch(table: &impl ReadableTable<(u32, u32), &'static [u8]>, epoch: EpochIndex) -> Result<Vec<SignedReceipt>> {
+	let mut out = Vec::new();
+	for entry in table.range((epoch, 0)..=(epoch, u32::MAX))? {
+		let (_, value) = entry?;
+		out.push(SignedReceipt::decode(&mut value.value()).context("a stored receipt does not decode")?);
+	}
+	Ok(out)
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use sp_core::{sr25519, Pair};
 
@@ -331,7 +329,7 @@ mod tests {
 		sr25519::Pair::from_string("//viewer", None).unwrap()
 	}
 
-	fn signed(edge: &AccountId, epoch: u32, nonce: u64, genesis: &Hash) -> SignedReceipt {
+	pub(crate) fn signed(edge: &AccountId, epoch: u32, nonce: u64, genesis: &Hash) -> SignedReceipt {
 		let v = viewer();
 		let r = DeliveryReceipt {
 			edge: edge.clone(),

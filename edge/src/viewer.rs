@@ -53,10 +53,13 @@ pub struct Summary {
 
 type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
 
-async fn get(client: &HttpClient, url: &str, accept_scale: bool) -> Result<(StatusCode, Vec<u8>)> {
+async fn get(client: &HttpClient, url: &str, accept_scale: bool, access: Option<&str>) -> Result<(StatusCode, Vec<u8>)> {
 	let mut req = Request::get(url);
 	if accept_scale {
 		req = req.header("accept", paths::SCALE_MEDIA_TYPE);
+	}
+	if let Some(token) = access {
+		req = req.header(paths::ACCESS_HEADER, token);
 	}
 	let res = tokio::time::timeout(Duration::from_secs(30), client.request(req.body(Full::default())?))
 		.await
@@ -80,6 +83,21 @@ pub async fn watch(chain: &Chain, w: &Watch) -> Result<Summary> {
 	let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
 	let me = account_id(&w.viewer);
 	let mut summary = Summary { edge: Some(edge.edge.clone()), ..Default::default() };
+	// Exclusive content: a token signed by the viewer for this edge (the edge reads the license
+	// from the chain); renewed before it expires.
+	let token_for = |now: std::time::SystemTime| -> Result<(String, std::time::SystemTime)> {
+		let lifetime = Duration::from_millis(vidchain_primitives::licenses::MAX_ACCESS_TOKEN_LIFETIME_MS / 2);
+		let expires = now + lifetime;
+		let t = vidchain_primitives::licenses::AccessToken {
+			viewer: me.clone(),
+			edge: edge.edge.clone(),
+			content: w.content,
+			expires_at_ms: expires.duration_since(std::time::UNIX_EPOCH)?.as_millis() as u64,
+		};
+		let signature = crate::chain::sign(&w.viewer, &t.signing_payload(&chain.genesis));
+		Ok((hex::encode((t, signature).encode()), expires - lifetime / 2))
+	};
+	let mut access = if content.exclusive { Some(token_for(std::time::SystemTime::now())?) } else { None };
 	let per = w.chunks_per_receipt.max(1);
 	let mut first = 0u32;
 	while first < content.chunk_count {
@@ -88,15 +106,20 @@ pub async fn watch(chain: &Chain, w: &Watch) -> Result<Summary> {
 		let mut ttfb_ms = 0u32;
 		let mut bytes = 0u64;
 		for i in first..first + count {
+			if access.as_ref().is_some_and(|(_, renew)| std::time::SystemTime::now() > *renew) {
+				access = Some(token_for(std::time::SystemTime::now())?);
+			}
+			let token = access.as_ref().map(|(t, _)| t.as_str());
 			let t = Instant::now();
-			let (status, chunk) = get(&client, &format!("{base}{}", paths::chunk_path(&w.content, i)), false).await?;
+			let (status, chunk) = get(&client, &format!("{base}{}", paths::chunk_path(&w.content, i)), false, token).await?;
 			if i == first {
 				ttfb_ms = t.elapsed().as_millis().min(u32::MAX as u128) as u32;
 			}
 			if status != StatusCode::OK {
 				bail!("chunk {i}: the edge answered {status}: {}", String::from_utf8_lossy(&chunk).trim());
 			}
-			let (status, proof) = get(&client, &format!("{base}{}", paths::chunk_proof_path(&w.content, i)), true).await?;
+			let (status, proof) =
+				get(&client, &format!("{base}{}", paths::chunk_proof_path(&w.content, i)), true, token).await?;
 			if status != StatusCode::OK {
 				bail!("proof of chunk {i}: the edge answered {status}");
 			}
@@ -119,7 +142,12 @@ pub async fn watch(chain: &Chain, w: &Watch) -> Result<Summary> {
 				.expect("8 bytes"),
 		);
 		let mut accepted = false;
-		for _ in 0..2 {
+		for attempt in 0..3 {
+			if attempt > 0 {
+				// The epoch turned between signing and posting, or the edge has not seen the new
+				// epoch yet (it reads the chain every second): sign again, a moment later.
+				tokio::time::sleep(Duration::from_millis(1_500)).await;
+			}
 			let epoch = chain.epoch().await?.current;
 			let receipt = DeliveryReceipt {
 				edge: edge.edge.clone(),
@@ -146,13 +174,12 @@ pub async fn watch(chain: &Chain, w: &Watch) -> Result<Summary> {
 				accepted = true;
 				break;
 			}
-			// The epoch may have turned between signing and posting: sign again once.
 			if !text.contains("current epoch") {
 				bail!("the edge refused the receipt for chunks {first}..{}: {status} {text}", first + count);
 			}
 		}
 		if !accepted {
-			bail!("the edge refused the receipt for chunks {first}..{} twice", first + count);
+			bail!("the edge refused the receipt for chunks {first}..{} three times (epoch)", first + count);
 		}
 		summary.receipts += 1;
 		summary.chunks += count;

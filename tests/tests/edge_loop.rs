@@ -4,11 +4,16 @@
 //! killed with SIGKILL right after it acknowledged the receipts and restarted on the same
 //! receipt database — and still, on its own, claiming the epoch with every acknowledged receipt,
 //! reading its draw, proving, and being `Verified`, read back over `delivery_claim`. The node's
-//! sampling worker probes the edge all along (it is honest: its score does not fall).
+//! sampling worker probes the edge all along: it is honest, its score rises.
+//!
+//! Beside it runs a second edge, Alice's stash's, serving the same content with 30 % of its
+//! chunks corrupted: Alice's viewer refuses to sign for it at the first bad chunk, and the
+//! sampling worker (four chunks a sample) reports it, which with one validator suspends it
+//! and slashes its bond.
 
 use std::time::Duration;
 use subxt::{dynamic, rpcs::rpc_params, OnlineClient, PolkadotConfig};
-use subxt_signer::sr25519::dev;
+use subxt_signer::{sr25519::dev, SecretUri};
 use vidchain_primitives::VID;
 use vidchain_tests::{account_id, best_height, run_edge, submit, wait_until_at_least, EdgeServer, Node, Storage, TempDir};
 
@@ -20,8 +25,9 @@ async fn a_viewer_an_edge_a_crash_and_a_verified_claim() -> anyhow::Result<()> {
 	let film = dir.path().join("film.bin");
 	std::fs::write(&film, (0..40_960u32).map(|i| (i.wrapping_mul(40_503) >> 7) as u8).collect::<Vec<_>>())?;
 	let content_dir = dir.path().join("content");
+	// 40 chunks of 1 KiB: enough that the corrupt edge's 30 % is about 30 %.
 	let content = run_edge(
-		&["ingest", film.to_str().unwrap(), "--out", content_dir.to_str().unwrap(), "--chunk-size", "4096", "--suri", "//Alice"],
+		&["ingest", film.to_str().unwrap(), "--out", content_dir.to_str().unwrap(), "--chunk-size", "1024", "--suri", "//Alice"],
 		Duration::from_secs(30),
 	)?
 	.trim()
@@ -37,7 +43,7 @@ async fn a_viewer_an_edge_a_crash_and_a_verified_claim() -> anyhow::Result<()> {
 	let register = dynamic::transaction(
 		"Delivery",
 		"register_content",
-		(root, 4096u32, 10u32, 40_960u64, false, b"Loop".to_vec(), Vec::<u8>::new()),
+		(root, 1024u32, 40u32, 40_960u64, false, b"Loop".to_vec(), Vec::<u8>::new()),
 	);
 	submit(&api, &register, &alice).await?.map_err(anyhow::Error::msg)?;
 
@@ -47,6 +53,19 @@ async fn a_viewer_an_edge_a_crash_and_a_verified_claim() -> anyhow::Result<()> {
 	let endpoint = edge.endpoint();
 	let call = dynamic::transaction("Delivery", "register_edge", (endpoint.clone().into_bytes(), b"local".to_vec(), 1_000 * VID));
 	submit(&api, &call, &bob).await?.map_err(anyhow::Error::msg)?;
+	// The corrupt edge: 30 % of chunks with a byte flipped.
+	let stash = subxt_signer::sr25519::Keypair::from_uri(&"//Alice//stash".parse::<SecretUri>()?)?;
+	let stash_db = dir.path().join("stash.redb");
+	let corrupt_args = [
+		"--node", &node.ws_url(), "--operator", "//Alice//stash", "--receipts-db", stash_db.to_str().unwrap(),
+		"--corrupt-fraction", "0.3",
+	];
+	let corrupt = EdgeServer::start(&content_dir, &corrupt_args, Duration::from_secs(30)).await?;
+	let call = dynamic::transaction("Delivery", "register_edge", (corrupt.endpoint().into_bytes(), b"local".to_vec(), 1_000 * VID));
+	submit(&api, &call, &stash).await?.map_err(anyhow::Error::msg)?;
+	// What share it corrupts, checked as a viewer checks: each chunk against its served proof.
+	let bad = corrupt_chunks(&corrupt.endpoint(), &content, &root, 40)?;
+	assert!((6..=18).contains(&bad), "about 30 % of 40 chunks corrupt, got {bad}");
 
 	// Start at the beginning of an epoch, so that the whole watch falls in one.
 	let now = best_height(&rpc).await?;
@@ -57,11 +76,11 @@ async fn a_viewer_an_edge_a_crash_and_a_verified_claim() -> anyhow::Result<()> {
 	let accepted = run_edge(
 		&[
 			"viewer", "--node", &node.ws_url(), "--content", &content, "--edge", &bob_id, "--suri", "//Alice",
-			"--chunks-per-receipt", "2",
+			"--chunks-per-receipt", "8",
 		],
 		Duration::from_secs(40),
 	)?;
-	assert_eq!(accepted.trim(), "5", "five receipts of two chunks each");
+	assert_eq!(accepted.trim(), "5", "five receipts of eight chunks each");
 	let now = best_height(&rpc).await?;
 	assert_eq!(now / EPOCH, epoch as u64, "the watch fitted in epoch {epoch}");
 
@@ -86,7 +105,32 @@ async fn a_viewer_an_edge_a_crash_and_a_verified_claim() -> anyhow::Result<()> {
 	assert_eq!(claim["totalBytes"], 40_960, "{claim}");
 	let e: serde_json::Value = rpc.request("delivery_edge", rpc_params![bob_id.clone()]).await?;
 	assert_eq!(e["state"], "active", "{e}");
-	assert!(e["score"].as_u64().unwrap() >= 500_000, "an honest edge's score does not fall: {e}");
+	assert!(e["score"].as_u64().unwrap() > 500_000, "the worker's samples raised the honest edge's score: {e}");
+
+	// The viewer will not sign for the corrupt edge's bytes.
+	let stash_id = account_id(&stash).to_string();
+	let err = run_edge(
+		&["viewer", "--node", &node.ws_url(), "--content", &content, "--edge", &stash_id, "--suri", "//Alice"],
+		Duration::from_secs(40),
+	)
+	.expect_err("the viewer stops at the first corrupt chunk");
+	assert!(err.to_string().contains("does not match the manifest root"), "{err}");
+	// The worker reports it (four chunks a sample: caught with probability 1 - 0.7^4 each
+	// epoch): with one validator, it is suspended and its bond slashed.
+	let deadline = std::time::Instant::now() + Duration::from_secs(6 * 60);
+	loop {
+		let e: serde_json::Value = rpc.request("delivery_edge", rpc_params![stash_id.clone()]).await?;
+		if e["state"].get("suspended").is_some() {
+			assert!(e["score"].as_u64().unwrap() < 500_000, "{e}");
+			assert_eq!(e["bond"].as_u64().map(u128::from), Some(1_000 * VID - 100 * VID), "slashed 10 %: {e}");
+			break;
+		}
+		if std::time::Instant::now() > deadline {
+			anyhow::bail!("the corrupt edge was not reported in six epochs: {e}\n{}", node.log_tail(30));
+		}
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+	drop(corrupt);
 	// A malformed content id is refused before anything is fetched or signed.
 	let err = run_edge(
 		&["viewer", "--node", &node.ws_url(), "--content", "0x00", "--suri", "//Alice"],
@@ -99,4 +143,37 @@ async fn a_viewer_an_edge_a_crash_and_a_verified_claim() -> anyhow::Result<()> {
 	let status = node.stop(Duration::from_secs(30))?;
 	assert!(status.success(), "clean shutdown, got {status}");
 	Ok(())
+}
+
+/// How many of a content's `count` chunks the edge at `endpoint` serves that do not verify
+/// against `root` with their served proofs.
+fn corrupt_chunks(endpoint: &str, content: &str, root: &[u8; 32], count: u32) -> anyhow::Result<u32> {
+	use codec::Decode;
+	use vidchain_primitives::manifest::{http as paths, ChunkProof};
+	let id: vidchain_primitives::Hash = content.parse().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+	let addr = endpoint.trim_start_matches("http://").to_string();
+	let mut bad = 0;
+	for i in 0..count {
+		let chunk = http_get(&addr, &paths::chunk_path(&id, i), None)?;
+		let proof = http_get(&addr, &paths::chunk_proof_path(&id, i), Some(paths::SCALE_MEDIA_TYPE))?;
+		let proof = ChunkProof::decode(&mut &proof[..])?;
+		if !proof.verify(&(*root).into(), count, &chunk) {
+			bad += 1;
+		}
+	}
+	Ok(bad)
+}
+
+/// The body of a 200 answer to a plain HTTP/1.0 GET on loopback (10 s at most).
+fn http_get(addr: &str, path: &str, accept: Option<&str>) -> anyhow::Result<Vec<u8>> {
+	use std::io::{Read, Write};
+	let mut s = std::net::TcpStream::connect(addr)?;
+	s.set_read_timeout(Some(Duration::from_secs(10)))?;
+	let accept = accept.map(|a| format!("Accept: {a}\r\n")).unwrap_or_default();
+	write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{accept}\r\n")?;
+	let mut answer = Vec::new();
+	s.read_to_end(&mut answer)?;
+	let split = answer.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(|| anyhow::anyhow!("no HTTP header"))?;
+	anyhow::ensure!(answer.starts_with(b"HTTP/1.0 200") || answer.starts_with(b"HTTP/1.1 200"), "{path}: not 200");
+	Ok(answer[split + 4..].to_vec())
 }

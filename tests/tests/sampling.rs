@@ -1,9 +1,10 @@
 //! The validators' sampling worker on the real node (`vidchain-node --dev`: Alice validates
 //! alone, with her `vocw` key inserted by `--dev`), against real `vidchain-edge serve`
-//! processes on loopback: an honest edge, an edge serving every chunk corrupted, and an edge
-//! that is registered but down. Within two epochs the worker has fetched and checked chunks of
-//! each: the honest edge's score rises; the corrupt and the absent edges are reported, and
-//! (one validator is more than a third of the set) suspended and slashed. Everything is read
+//! processes on loopback: an honest edge, an edge serving every chunk corrupted, an edge that is
+//! registered but down, and one that takes requests and never answers (`--stop-answering`).
+//! Within two epochs the worker has fetched and checked chunks of each: the honest edge's score
+//! rises; the corrupt, absent and silent edges are reported, and (one validator is more than a
+//! third of the set) suspended and slashed. Everything is read
 //! back over the `delivery_*` JSON-RPC methods.
 
 use std::time::Duration;
@@ -20,7 +21,7 @@ async fn edge_json(rpc: &subxt::rpcs::RpcClient, who: &subxt_signer::sr25519::Ke
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_and_absent_ones() -> anyhow::Result<()> {
+async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_absent_and_silent_ones() -> anyhow::Result<()> {
 	let dir = TempDir::new("sampling")?;
 	// 40 KiB of video-like bytes in 4 KiB chunks, ingested for Alice as creator.
 	let film = dir.path().join("film.bin");
@@ -38,6 +39,7 @@ async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_and_absent_ones()
 
 	let honest = EdgeServer::start(&content_dir, &[], Duration::from_secs(30)).await?;
 	let corrupt = EdgeServer::start(&content_dir, &["--corrupt-fraction", "1"], Duration::from_secs(30)).await?;
+	let silent = EdgeServer::start(&content_dir, &["--stop-answering"], Duration::from_secs(30)).await?;
 	let absent_port = vidchain_tests::free_port()?;
 
 	let mut node = Node::start_dev(Storage::Temporary)?;
@@ -45,6 +47,7 @@ async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_and_absent_ones()
 	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
 	let (alice, bob) = (dev::alice(), dev::bob());
 	let alice_stash = subxt_signer::sr25519::Keypair::from_uri(&"//Alice//stash".parse::<SecretUri>()?)?;
+	let bob_stash = subxt_signer::sr25519::Keypair::from_uri(&"//Bob//stash".parse::<SecretUri>()?)?;
 
 	let register = dynamic::transaction(
 		"Delivery",
@@ -60,6 +63,7 @@ async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_and_absent_ones()
 		(&bob, honest.endpoint()),
 		(&alice_stash, corrupt.endpoint()),
 		(&alice, format!("http://127.0.0.1:{absent_port}")),
+		(&bob_stash, silent.endpoint()),
 	] {
 		let call = dynamic::transaction("Delivery", "register_edge", (endpoint.into_bytes(), b"local".to_vec(), bond));
 		submit(&api, &call, who).await?.map_err(anyhow::Error::msg)?;
@@ -69,17 +73,18 @@ async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_and_absent_ones()
 	let deadline = std::time::Instant::now() + Duration::from_secs(180);
 	loop {
 		let (b, s, a) = (edge_json(&rpc, &bob).await?, edge_json(&rpc, &alice_stash).await?, edge_json(&rpc, &alice).await?);
+		let q = edge_json(&rpc, &bob_stash).await?;
 		let suspended = |e: &serde_json::Value| e["state"].get("suspended").is_some();
-		if b["score"].as_u64().unwrap() > INITIAL_SCORE && suspended(&s) && suspended(&a) {
+		if b["score"].as_u64().unwrap() > INITIAL_SCORE && suspended(&s) && suspended(&a) && suspended(&q) {
 			assert_eq!(b["state"], "active", "{b}");
-			for e in [&s, &a] {
+			for e in [&s, &a, &q] {
 				assert_eq!(e["bond"].as_u64().map(u128::from), Some(bond - bond / 10), "slashed 10%: {e}");
 				assert!(e["score"].as_u64().unwrap() < INITIAL_SCORE, "{e}");
 			}
 			break;
 		}
 		if std::time::Instant::now() > deadline {
-			anyhow::bail!("no verdict within 180 s: honest {b}, corrupt {s}, absent {a}\n{}", node.log_tail(30));
+			anyhow::bail!("no verdict within 180 s: honest {b}, corrupt {s}, absent {a}, silent {q}\n{}", node.log_tail(30));
 		}
 		tokio::time::sleep(Duration::from_secs(2)).await;
 	}
@@ -98,6 +103,6 @@ async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_and_absent_ones()
 
 	let status = node.stop(Duration::from_secs(30))?;
 	assert!(status.success(), "clean shutdown, got {status}");
-	drop((honest, corrupt));
+	drop((honest, corrupt, silent));
 	Ok(())
 }
