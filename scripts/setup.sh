@@ -91,4 +91,12 @@ if [ -f tests/js/package-lock.json ]; then
     ( cd tests/js && npm ci --no-audit --no-fund --loglevel=error )
   fi
 fi
+# @zombienet/cli for the validator network (scripts/net.sh), locked; its `toml` git dependency
+# is overridden with the registry's toml 3.0.0 so that it installs offline.
+if [ -f zombienet/package-lock.json ]; then
+  if [ ! -x zombienet/node_modules/.bin/zombienet ] || [ zombienet/package-lock.json -nt zombienet/node_modules/.package-lock.json ]; then
+    log "installing zombienet (npm ci)"
+    ( cd zombienet && npm ci --no-audit --no-fund --loglevel=error )
+  fi
+fi
 log "ready"

@@ -4,8 +4,12 @@
 #      once as a test (`--features runtime-benchmarks`).
 #   2. Rust end-to-end tests (tests/): the real vidchain-node on loopback, over JSON-RPC + subxt.
 #   3. JS client tests (tests/js): the real @polkadot/api 16.5.6 against the real node.
+#   4. With --network: the validator-network tests (zombienet/*.zndsl, four validators on
+#      127.0.0.1 through scripts/net.sh test; about a quarter of an hour more).
 # Exits non-zero if anything fails; the last line sums up passed and failed tests.
 set -uo pipefail
+network=0
+if [ "${1:-}" = "--network" ]; then network=1; fi
 source "$(dirname "$0")/env.sh"
 cd "$VIDCHAIN_ROOT"
 
@@ -56,6 +60,17 @@ p=$(grep -E '^# pass ' "$logdir/js.log" | awk '{print $3}' | tail -n1)
 f=$(grep -E '^# fail ' "$logdir/js.log" | awk '{print $3}' | tail -n1)
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 if [ -z "$p" ]; then status=1; failed=$((failed + 1)); echo "JS tests did not run"; fi
+
+if [ "$network" = 1 ]; then
+  echo "== validator network tests (zombienet) =="
+  for f in zombienet/*.zndsl; do
+    if bash scripts/net.sh test "$f" 2>&1 | tee "$logdir/net.log"; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1)); status=1
+    fi
+  done
+fi
 
 # A suite that failed without counting a failed test (e.g. did not compile) still fails the run.
 if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi

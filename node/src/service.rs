@@ -248,6 +248,10 @@ pub fn new_full<
 	})?;
 
 	if role.is_authority() {
+		check_validator_keys(&client, &*keystore_container.keystore());
+	}
+
+	if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),
@@ -326,4 +330,90 @@ pub fn new_full<
 	}
 
 	Ok(task_manager)
+}
+
+/// What a validator's keystore holds of the keys it needs, against the current authority set.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum KeyProblem {
+	/// No Aura key: the node authors nothing.
+	NoAura,
+	/// Aura keys, none of them a current authority: it authors nothing until it is made one.
+	AuraNotAuthority,
+	/// No GRANDPA key: it does not vote for finality.
+	NoGrandpa,
+	/// No `vocw` key of a current authority: its off-chain worker samples no edge.
+	NoSampler,
+}
+
+/// The problems of a validator whose keystore holds `aura`, `grandpa` and `vocw` public keys,
+/// when the current Aura authorities are `authorities` (the `vocw` key is the Aura key).
+pub(crate) fn validator_key_problems(
+	aura: &[sp_core::sr25519::Public],
+	grandpa: &[sp_core::ed25519::Public],
+	vocw: &[sp_core::sr25519::Public],
+	authorities: &[sp_core::sr25519::Public],
+) -> Vec<KeyProblem> {
+	let mut problems = Vec::new();
+	if aura.is_empty() {
+		problems.push(KeyProblem::NoAura);
+	} else if !aura.iter().any(|k| authorities.contains(k)) {
+		problems.push(KeyProblem::AuraNotAuthority);
+	}
+	if grandpa.is_empty() {
+		problems.push(KeyProblem::NoGrandpa);
+	}
+	if !vocw.iter().any(|k| authorities.contains(k)) {
+		problems.push(KeyProblem::NoSampler);
+	}
+	problems
+}
+
+/// A node started with `--validator` without its keys would produce nothing and say nothing:
+/// say it at start-up, with what to do.
+fn check_validator_keys(client: &FullClient, keystore: &dyn sp_keystore::Keystore) {
+	use sp_api::ProvideRuntimeApi;
+	use sp_blockchain::HeaderBackend;
+	use sp_consensus_aura::AuraApi;
+	use sp_core::crypto::key_types::{AURA, GRANDPA};
+	let best = client.info().best_hash;
+	let authorities: Vec<sp_core::sr25519::Public> = match client.runtime_api().authorities(best) {
+		Ok(a) => a.into_iter().map(Into::into).collect(),
+		Err(e) => {
+			log::warn!("Could not read the Aura authorities to check this validator's keys: {e}");
+			return;
+		},
+	};
+	let aura = keystore.sr25519_public_keys(AURA);
+	let grandpa = keystore.ed25519_public_keys(GRANDPA);
+	let vocw = keystore.sr25519_public_keys(vidchain_primitives::ocw_crypto::KEY_TYPE);
+	let insert = "insert the validator's keys with `vidchain-node key insert --base-path <path> --chain <chain> \
+		--key-type <aura|gran|vocw> --scheme <sr25519|ed25519|sr25519> --suri <secret>` (or \
+		`author_rotateKeys`), then restart";
+	let problems = validator_key_problems(&aura, &grandpa, &vocw, &authorities);
+	if problems.is_empty() {
+		log::info!("🔑 Validator keys in the keystore: Aura (a current authority), GRANDPA and vocw");
+	}
+	for problem in problems {
+		match problem {
+			KeyProblem::NoAura => log::warn!(
+				"⚠️  Started with --validator, but the keystore holds no Aura key (`aura`): this node \
+				 will not author blocks; {insert}."
+			),
+			KeyProblem::AuraNotAuthority => log::warn!(
+				"⚠️  Started with --validator, but none of the keystore's {} Aura key(s) is among the {} \
+				 current authorities: this node will not author blocks until the chain makes it a \
+				 validator.",
+				aura.len(),
+				authorities.len()
+			),
+			KeyProblem::NoGrandpa => log::warn!(
+				"⚠️  Started with --validator, but the keystore holds no GRANDPA key (`gran`): this node \
+				 will not vote for finality; {insert}."
+			),
+			KeyProblem::NoSampler => log::warn!(
+				"⚠️  Started with --validator, but the keystore holds no sampling key (`vocw`, the Aura \
+				 seed) of a current authority: its off-chain worker will not sample edges; {insert}."
+			),
+		}
+	}
 }

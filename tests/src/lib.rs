@@ -76,6 +76,13 @@ impl Node {
 	/// Start a dev node with extra command-line arguments (for example `--chain spec.json`, which
 	/// replaces the `dev` chain and keeps the other `--dev` defaults, or pool limits).
 	pub fn start_dev_with(storage: Storage, extra: &[String]) -> Result<Node> {
+		let mut args = vec!["--dev".to_string()];
+		args.extend_from_slice(extra);
+		Node::start(storage, &args)
+	}
+
+	/// Start `vidchain-node` with `args` (no `--dev`) on free loopback ports.
+	pub fn start(storage: Storage, args: &[String]) -> Result<Node> {
 		let bin = node_binary()?;
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
@@ -85,7 +92,6 @@ impl Node {
 		));
 		let log = std::fs::File::create(&log_path)?;
 		let mut cmd = Command::new(&bin);
-		cmd.arg("--dev");
 		match &storage {
 			Storage::Temporary => cmd.arg("--tmp"),
 			Storage::BasePath(dir) => cmd.arg("--base-path").arg(dir),
@@ -93,7 +99,7 @@ impl Node {
 		cmd.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
-			.args(extra)
+			.args(args)
 			.stdin(Stdio::null())
 			.stdout(log.try_clone()?)
 			.stderr(log);

@@ -183,3 +183,38 @@ async fn garbage_extrinsic_gets_an_rpc_error_and_the_chain_goes_on() -> anyhow::
 	assert!(status.success(), "clean shutdown on SIGINT, got {status}");
 	Ok(())
 }
+
+/// A node started with `--validator` but without its keys says so at start-up (it would
+/// otherwise author nothing and say nothing); with its keys (`--alice`), it does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validator_without_its_keys_says_so_at_start_up() -> anyhow::Result<()> {
+	// A validator needs a network key of its own (`key generate-node-key`); a fixed one here.
+	let node_key = format!("{:064x}", 1);
+	let args = |extra: &str| ["--chain", "local", "--node-key", &node_key, extra].map(String::from).to_vec();
+	let mut bare = Node::start(Storage::Temporary, &args("--validator"))?;
+	bare.rpc(Duration::from_secs(60)).await?;
+	let deadline = std::time::Instant::now() + Duration::from_secs(30);
+	while !bare.log_tail(200).contains("holds no Aura key") {
+		anyhow::ensure!(std::time::Instant::now() < deadline, "no warning in 30 s:\n{}", bare.log_tail(40));
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	let log = bare.log_tail(200);
+	assert!(log.contains("will not author blocks"), "{log}");
+	assert!(log.contains("no GRANDPA key"), "{log}");
+	assert!(log.contains("sampling key (`vocw`"), "{log}");
+	assert!(log.contains("vidchain-node key insert"), "says what to do: {log}");
+	assert!(bare.stop(Duration::from_secs(30))?.success());
+
+	// Alice's keys (inserted by --alice), and she is a `local` authority: no warning.
+	let mut alice = Node::start(Storage::Temporary, &args("--alice"))?;
+	alice.rpc(Duration::from_secs(60)).await?;
+	let deadline = std::time::Instant::now() + Duration::from_secs(30);
+	while !alice.log_tail(400).contains("Validator keys in the keystore") {
+		anyhow::ensure!(std::time::Instant::now() < deadline, "no key report in 30 s:\n{}", alice.log_tail(40));
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	let log = alice.log_tail(400);
+	assert!(!log.contains("Started with --validator"), "{log}");
+	assert!(alice.stop(Duration::from_secs(30))?.success());
+	Ok(())
+}
