@@ -7,6 +7,7 @@
 #                                            `vidchain-edge viewer`: the whole delivery loop
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$VIDCHAIN_ROOT"
 with_edge=0
 if [ "${1:-}" = "--with-edge" ]; then with_edge=1; shift; fi
@@ -37,17 +38,8 @@ trap cleanup EXIT INT TERM
 "$VIDCHAIN_NODE_BIN" --dev --rpc-port 9944 "$@" > "$work/node.log" 2>&1 &
 pids+=($!)
 echo "node log: $work/node.log; waiting for the node…"
-for _ in $(seq 1 120); do
-  curl -s -o /dev/null -H 'content-type: application/json' \
-    -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' http://127.0.0.1:9944 && break
-  sleep 1
-done
-# Sample video: 10 s of ffmpeg's test pattern if ffmpeg is installed, random bytes otherwise.
-if command -v ffmpeg > /dev/null; then
-  ffmpeg -loglevel error -f lavfi -i testsrc=duration=10:size=640x360:rate=25 -pix_fmt yuv420p "$work/sample.mp4"
-else
-  head -c 4194304 /dev/urandom > "$work/sample.mp4"
-fi
+wait_rpc 9944
+sample_video "$work/sample.mp4"
 content=$("$EDGE_BIN" ingest "$work/sample.mp4" --out "$work/content" --chunk-size 262144 --suri //Alice \
   --title "Sample" --register --node ws://127.0.0.1:9944)
 "$EDGE_BIN" register-edge --node ws://127.0.0.1:9944 --operator //Bob --endpoint http://127.0.0.1:8480

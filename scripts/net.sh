@@ -8,6 +8,7 @@
 #                                  each is bounded and leaves no process behind
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$VIDCHAIN_ROOT"
 export PATH="$CARGO_TARGET_DIR/$VIDCHAIN_PROFILE:$PATH"
 [ -x "$VIDCHAIN_NODE_BIN" ] || bash scripts/build.sh
@@ -40,18 +41,8 @@ trap cleanup EXIT INT TERM
 (cd zombienet && exec "$ZOMBIENET" -p native spawn network.toml) > "$work/zombienet.log" 2>&1 &
 pids+=($!)
 echo "zombienet log: $work/zombienet.log; waiting for the four validators…"
-for port in 9944 9945 9946 9947; do
-  for _ in $(seq 1 180); do
-    curl -s -o /dev/null -H 'content-type: application/json' \
-      -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' "http://127.0.0.1:$port" && break
-    sleep 1
-  done
-done
-if command -v ffmpeg > /dev/null; then
-  ffmpeg -loglevel error -f lavfi -i testsrc=duration=10:size=640x360:rate=25 -pix_fmt yuv420p "$work/sample.mp4"
-else
-  head -c 4194304 /dev/urandom > "$work/sample.mp4"
-fi
+for port in 9944 9945 9946 9947; do wait_rpc $port; done
+sample_video "$work/sample.mp4"
 content=$("$EDGE_BIN" ingest "$work/sample.mp4" --out "$work/content" --chunk-size 262144 --suri //Alice \
   --title "Sample" --register --node ws://127.0.0.1:9944)
 "$EDGE_BIN" register-edge --node ws://127.0.0.1:9944 --operator //Bob --endpoint http://127.0.0.1:8480

@@ -112,6 +112,21 @@ impl Node {
 		format!("ws://127.0.0.1:{}", self.rpc_port)
 	}
 
+	/// Wait (at most `timeout`) until the node's log holds `text`; the whole log then.
+	pub async fn wait_for_log(&self, text: &str, timeout: Duration) -> Result<String> {
+		let deadline = Instant::now() + timeout;
+		loop {
+			let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+			if log.contains(text) {
+				return Ok(log);
+			}
+			if Instant::now() > deadline {
+				bail!("no {text:?} in the node's log within {timeout:?}:\n{}", self.log_tail(40));
+			}
+			tokio::time::sleep(Duration::from_millis(200)).await;
+		}
+	}
+
 	/// The last `lines` lines of the node's log (for failure messages).
 	pub fn log_tail(&self, lines: usize) -> String {
 		let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();

@@ -193,12 +193,7 @@ async fn a_validator_without_its_keys_says_so_at_start_up() -> anyhow::Result<()
 	let args = |extra: &str| ["--chain", "local", "--node-key", &node_key, extra].map(String::from).to_vec();
 	let mut bare = Node::start(Storage::Temporary, &args("--validator"))?;
 	bare.rpc(Duration::from_secs(60)).await?;
-	let deadline = std::time::Instant::now() + Duration::from_secs(30);
-	while !bare.log_tail(200).contains("holds no Aura key") {
-		anyhow::ensure!(std::time::Instant::now() < deadline, "no warning in 30 s:\n{}", bare.log_tail(40));
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
-	let log = bare.log_tail(200);
+	let log = bare.wait_for_log("holds no Aura key", Duration::from_secs(30)).await?;
 	assert!(log.contains("will not author blocks"), "{log}");
 	assert!(log.contains("no GRANDPA key"), "{log}");
 	assert!(log.contains("sampling key (`vocw`"), "{log}");
@@ -208,12 +203,7 @@ async fn a_validator_without_its_keys_says_so_at_start_up() -> anyhow::Result<()
 	// Alice's keys (inserted by --alice), and she is a `local` authority: no warning.
 	let mut alice = Node::start(Storage::Temporary, &args("--alice"))?;
 	alice.rpc(Duration::from_secs(60)).await?;
-	let deadline = std::time::Instant::now() + Duration::from_secs(30);
-	while !alice.log_tail(400).contains("Validator keys in the keystore") {
-		anyhow::ensure!(std::time::Instant::now() < deadline, "no key report in 30 s:\n{}", alice.log_tail(40));
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
-	let log = alice.log_tail(400);
+	let log = alice.wait_for_log("Validator keys in the keystore", Duration::from_secs(30)).await?;
 	assert!(!log.contains("Started with --validator"), "{log}");
 	assert!(alice.stop(Duration::from_secs(30))?.success());
 	Ok(())
