@@ -131,7 +131,7 @@ fi
 STEPS=${STEPS:-50}
 REPEAT=${REPEAT:-20}
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_delivery pallet_rewards pallet_licenses)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_delivery pallet_rewards pallet_licenses pallet_validators)
 
 bash scripts/setup.sh
 echo "== build vidchain-node with runtime-benchmarks =="

@@ -26,8 +26,18 @@ if [ "${1:-}" = test ]; then
     start=$(date +%s)
     # zombienet stops its nodes when a test ends; the timeout bounds a hung run, and the
     # process-group kill leaves nothing behind if it fires.
-    (cd "$(dirname "$f")" && timeout --kill-after=30 1200 "$ZOMBIENET" -p native test "$(basename "$f")") || status=1
+    before=$(ls -d /tmp/zombie-* 2>/dev/null || true)
+    ok=1
+    (cd "$(dirname "$f")" && timeout --kill-after=30 1200 "$ZOMBIENET" -p native test "$(basename "$f")") || ok=0
     pkill -f "vidchain-node.*--base-path /tmp/zombie-" 2>/dev/null || true
+    # zombienet leaves its directory (chain spec, databases, logs): kept when the test failed,
+    # for its logs, and removed when it passed.
+    for d in $(ls -d /tmp/zombie-* 2>/dev/null); do
+      if ! grep -qxF "$d" <<< "$before"; then
+        if [ "$ok" = 1 ]; then rm -rf "$d"; else echo "== logs of the failed network: $d/logs =="; fi
+      fi
+    done
+    [ "$ok" = 1 ] || status=1
     echo "== $f: $(( $(date +%s) - start )) s =="
   done
   exit $status

@@ -10,5 +10,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_nfts, Nfts]
 	[pallet_delivery, Delivery]
 	[pallet_rewards, Rewards]
+	[pallet_validators, Validators]
 	[pallet_licenses, Licenses]
 );

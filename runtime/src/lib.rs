@@ -69,7 +69,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("vidchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("vidchain"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -171,6 +171,9 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Assets = pallet_assets;
+
+	#[runtime::pallet_index(8)]
+	pub type Validators = pallet_validators;
 
 	#[runtime::pallet_index(10)]
 	pub type Nfts = pallet_nfts;
@@ -385,6 +388,58 @@ mod tests {
 			assert!(configs::AuraValidators::is_validator(&alice));
 			assert!(!configs::AuraValidators::is_validator(&bob));
 			assert_eq!(configs::AuraValidators::validator_count(), 1);
+		});
+	}
+
+	/// A validator that joins through pallet-validators is one whose sample reports count; one
+	/// that leaves is not.
+	#[test]
+	fn validators_that_join_or_leave_by_root_are_the_sample_reporters() {
+		use frame_support::assert_ok;
+		use pallet_delivery::ValidatorSet;
+		use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+		use vidchain_primitives::ocw_crypto;
+		let mut ext = sp_io::TestExternalities::new(
+			RuntimeGenesisConfig {
+				aura: pallet_aura::GenesisConfig {
+					authorities: vec![Sr25519Keyring::Alice.public().into()],
+				},
+				grandpa: pallet_grandpa::GenesisConfig {
+					authorities: vec![(Ed25519Keyring::Alice.public().into(), 1)],
+					..Default::default()
+				},
+				..Default::default()
+			}
+			.build_storage()
+			.unwrap(),
+		);
+		ext.execute_with(|| {
+			frame_system::Pallet::<Runtime>::set_block_number(1);
+			let bob = ocw_crypto::Public::from(Sr25519Keyring::Bob.public());
+			let alice = ocw_crypto::Public::from(Sr25519Keyring::Alice.public());
+			assert_ok!(Validators::add_validator(
+				RuntimeOrigin::root(),
+				Sr25519Keyring::Bob.public().into(),
+				Ed25519Keyring::Bob.public().into(),
+			));
+			assert!(configs::AuraValidators::is_validator(&bob));
+			assert_eq!(configs::AuraValidators::validator_count(), 2);
+			<Grandpa as frame_support::traits::OnFinalize<_>>::on_finalize(1);
+			frame_system::Pallet::<Runtime>::set_block_number(2);
+			assert_ok!(Validators::remove_validator(
+				RuntimeOrigin::root(),
+				Sr25519Keyring::Alice.public().into(),
+				Ed25519Keyring::Alice.public().into(),
+			));
+			assert!(!configs::AuraValidators::is_validator(&alice));
+			assert_eq!(configs::AuraValidators::validator_count(), 1);
+			// Signed accounts cannot: root only.
+			assert!(Validators::add_validator(
+				RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id()),
+				Sr25519Keyring::Charlie.public().into(),
+				Ed25519Keyring::Charlie.public().into(),
+			)
+			.is_err());
 		});
 	}
 

@@ -116,6 +116,13 @@ impl pallet_grandpa::Config for Runtime {
 	type EquivocationReportSystem = ();
 }
 
+/// Validators join and leave by root (sudo) until governance exists; Aura's and GRANDPA's sets
+/// change together.
+impl pallet_validators::Config for Runtime {
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type WeightInfo = pallet_validators::weights::SubstrateWeight<Runtime>;
+}
+
 impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;
 	type OnTimestampSet = Aura;
