@@ -19,12 +19,11 @@ async function heights (api) {
 }
 
 // A JSON-RPC call over HTTP with a short deadline: a killed node does not answer.
-async function rpcHttp (wsUri, method) {
-  const url = wsUri.replace(/^ws/, 'http');
-  const res = await fetch(url, {
+async function rpcHttp (wsUri, method, params = []) {
+  const res = await fetch(wsUri.replace(/^ws/, 'http'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
     signal: AbortSignal.timeout(1500)
   });
   return (await res.json()).result;
@@ -32,14 +31,7 @@ async function rpcHttp (wsUri, method) {
 
 async function finalizedOf (wsUri) {
   const hash = await rpcHttp(wsUri, 'chain_getFinalizedHead');
-  const url = wsUri.replace(/^ws/, 'http');
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'chain_getHeader', params: [hash] }),
-    signal: AbortSignal.timeout(1500)
-  });
-  return parseInt((await res.json()).result.number, 16);
+  return parseInt((await rpcHttp(wsUri, 'chain_getHeader', [hash])).number, 16);
 }
 
 async function run (nodeName, networkInfo, args) {
