@@ -48,8 +48,10 @@ async function run (nodeName, networkInfo, args) {
       while (!state.stop) {
         let up = false;
         try {
-          state.lastFinalized = await finalizedOf(watched);
+          const finalized = await finalizedOf(watched);
           up = true;
+          // What the watched node had finalized before it first went down.
+          if (!state.samples.some((s) => !s.up)) state.lastFinalized = finalized;
         } catch (_) {}
         try {
           state.samples.push({ t: Date.now(), up, ...(await heights(api)) });
