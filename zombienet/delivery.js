@@ -13,7 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { sleep } = require('./lib.js');
 const VID = 10n ** 12n;
 
 function freePort () {

@@ -10,7 +10,7 @@
 // - `validators.js with "only-authors,alice,bob"`: the next 6 blocks are each authored by one of
 //   the named validators.
 // - `validators.js with "authors,dave"`: a new block authored by each named validator arrives.
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { sleep, heights } = require('./lib.js');
 const title = (name) => name.charAt(0).toUpperCase() + name.slice(1);
 
 function keysOf (name) {
@@ -58,7 +58,7 @@ async function sets (api) {
 }
 
 async function finalizedNumber (api) {
-  return (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+  return (await heights(api)).fin;
 }
 
 async function change (api, verb, names, log) {

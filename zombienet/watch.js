@@ -10,13 +10,7 @@
 // - `watch.js with "caught-up"` (on dave): returns 1 once dave, restarted from its database,
 //   has kept what it had finalized before it was killed, and its best and finalized heights
 //   are within 2 blocks of alice's.
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function heights (api) {
-  const best = (await api.rpc.chain.getHeader()).number.toNumber();
-  const fin = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-  return { best, fin };
-}
+const { sleep, heights } = require('./lib.js');
 
 // A JSON-RPC call over HTTP with a short deadline: a killed node does not answer.
 async function rpcHttp (wsUri, method, params = []) {
