@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
-# Benchmarks (separate from tests).
+# Benchmarks (separate from tests): every weight the runtime charges, measured on this machine.
 #
-#   scripts/bench.sh capacity [--edges N ...]   # block capacity on the real node -> BENCHMARKS.md
-#   scripts/bench.sh edge                       # vidchain-edge vs nginx (wrk), receipt ingestion,
-#                                               # sum trees of 10^6 receipts -> BENCHMARKS-edge.md
-#   scripts/bench.sh                            # weights of every Vidchain pallet, STEPS=50 REPEAT=20,
-#                                               # the highest of RUNS=3 runs per weight function
-#   STEPS=10 REPEAT=5 RUNS=1 scripts/bench.sh pallet_delivery
+#   scripts/bench.sh                      # everything below but capacity
+#   scripts/bench.sh pallet_balances ...  # only these pallets
+#   scripts/bench.sh overhead             # block and extrinsic base weights
+#   scripts/bench.sh storage              # ParityDB read and write weights
+#   scripts/bench.sh capacity [--edges N] # what a block holds on the real node -> BENCHMARKS.md
+#   scripts/bench.sh edge                 # vidchain-edge vs nginx (wrk), receipt ingestion,
+#                                         # sum trees of 10^6 receipts -> BENCHMARKS-edge.md
+#   STEPS=50 REPEAT=20 RUNS=3 BUILD=1 (defaults)
 #
-# `capacity` builds the normal node and runs tests/examples/capacity.rs: one dev node with a
-# saturated pool of pre-signed transfers, edge registrations, claims and proofs of 10 000 edges
-# (about 10 minutes); it writes BENCHMARKS.md with the machine's description.
+# Pallets and transaction extensions: the node's `benchmark pallet`, RUNS times each; each weight
+# function keeps its highest run (timings here differ 1.4-2.4x between runs;
+# scripts/keep-highest-weights.py). Vidchain's pallets get pallets/<name>/src/weights.rs
+# (scripts/pallet-weight-template.hbs); the runtime's other pallets and extensions get
+# runtime/src/weights/<pallet>.rs (scripts/runtime-weight-template.hbs).
+# `overhead` writes runtime/src/weights/{block,extrinsic}_weights.rs (`benchmark overhead`);
+# `storage` writes runtime/src/weights/paritydb_weights.rs (`benchmark storage` on a ParityDB
+# state: the one `capacity` leaves in $CARGO_TARGET_DIR/capacity-state, 10 000 edges and their
+# claims, if it is there; else a dev chain's genesis).
 #
-# The weights: build vidchain-node with `runtime-benchmarks` and regenerate the weights of
-# Vidchain's pallets with the node's `benchmark pallet` command.
-# It writes pallets/<name>/src/weights.rs (template: scripts/pallet-weight-template.hbs) and
-# prints a balance transfer's weight for comparison. It leaves the benchmark build of
-# vidchain-node in the shared target directory: scripts/build.sh (which dev.sh and test.sh call)
-# rebuilds the normal node afterwards. Never ship a node or wasm built with runtime-benchmarks.
+# All but `capacity` and `edge` build vidchain-node with `runtime-benchmarks` in the shared target directory;
+# scripts/build.sh (which dev.sh and test.sh call) rebuilds the normal node afterwards. Never
+# ship a node or wasm built with runtime-benchmarks.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$VIDCHAIN_ROOT"
 
+STATE=$CARGO_TARGET_DIR/capacity-state
 if [ "${1:-}" = capacity ]; then
   shift
   bash scripts/setup.sh
@@ -29,7 +35,8 @@ if [ "${1:-}" = capacity ]; then
   bash scripts/build.sh
   cargo build --locked --release -p vidchain-tests --example capacity
   echo "== capacity (about 10 minutes) =="
-  exec "$CARGO_TARGET_DIR/release/examples/capacity" --out "$VIDCHAIN_ROOT/BENCHMARKS.md" "$@"
+  rm -rf "$STATE"
+  exec "$CARGO_TARGET_DIR/release/examples/capacity" --out "$VIDCHAIN_ROOT/BENCHMARKS.md" --keep-state "$STATE" "$@"
 fi
 
 if [ "${1:-}" = edge ]; then
@@ -130,38 +137,80 @@ fi
 
 STEPS=${STEPS:-50}
 REPEAT=${REPEAT:-20}
-PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_delivery pallet_rewards pallet_licenses pallet_validators)
+RUNS=${RUNS:-3}
+VIDCHAIN_PALLETS=(pallet_delivery pallet_rewards pallet_licenses pallet_validators)
+RUNTIME_PALLETS=(frame_system frame_system_extensions pallet_balances pallet_timestamp pallet_grandpa pallet_sudo
+  pallet_nfts pallet_transaction_payment pallet_assets)
+JOBS=("$@")
+[ ${#JOBS[@]} -gt 0 ] || JOBS=("${VIDCHAIN_PALLETS[@]}" "${RUNTIME_PALLETS[@]}" overhead storage)
 
 bash scripts/setup.sh
-echo "== build vidchain-node with runtime-benchmarks =="
-# The benchmarking CLI's storage-access test runtime is only needed by `benchmark storage`.
-SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
-  cargo build --locked --release -p vidchain-node --features runtime-benchmarks
+if [ "${BUILD:-1}" = 1 ]; then
+  echo "== build vidchain-node with runtime-benchmarks =="
+  # `benchmark storage` in its default mode (import-block) does not need the CLI's storage-access
+  # test runtime, whose build script fails with an external target dir.
+  SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
+    cargo build --locked --release -p vidchain-node --features runtime-benchmarks
+else
+  # BUILD=0: the benchmark node is already built (for example while the runtime does not build
+  # until the weights it names are generated).
+  echo "== using the benchmark node already built =="
+fi
 
 WASM=$CARGO_TARGET_DIR/release/wbuild/vidchain-runtime/vidchain_runtime.compact.compressed.wasm
-bench() {
-  "$VIDCHAIN_NODE_BIN" benchmark pallet \
-    --runtime "$WASM" --genesis-builder runtime \
-    --wasm-execution compiled --heap-pages 4096 \
-    --steps "$STEPS" --repeat "$REPEAT" "$@"
-}
-
-# Timings on this machine differ between runs: RUNS runs of each pallet, and each weight
-# function keeps its highest (scripts/keep-highest-weights.py).
-RUNS=${RUNS:-3}
+WEIGHTS=runtime/src/weights
 runs=$(mktemp -d)
 trap 'rm -rf "$runs"' EXIT
-for pallet in "${PALLETS[@]}"; do
-  dir=pallets/${pallet#pallet_}
+
+pallet() {
+  local pallet=$1 out template
+  case $pallet in
+    pallet_delivery) out=pallets/delivery/src/weights.rs; template=scripts/pallet-weight-template.hbs ;;
+    *) out=$WEIGHTS/$pallet.rs; template=scripts/runtime-weight-template.hbs ;;
+  esac
   for i in $(seq "$RUNS"); do
     echo "== $pallet, run $i of $RUNS =="
-    bench --pallet "$pallet" --extrinsic '*' \
-      --template scripts/pallet-weight-template.hbs --output "$runs/$pallet-$i.rs"
+    "$VIDCHAIN_NODE_BIN" benchmark pallet \
+      --runtime "$WASM" --genesis-builder runtime \
+      --wasm-execution compiled --heap-pages 4096 \
+      --steps "$STEPS" --repeat "$REPEAT" \
+      --pallet "$pallet" --extrinsic '*' --template "$template" --output "$runs/$pallet-$i.rs"
   done
-  echo "== $pallet -> $dir/src/weights.rs (the highest of $RUNS runs) =="
-  python3 scripts/keep-highest-weights.py "$dir/src/weights.rs" "$runs/$pallet"-*.rs
-done
+  echo "== $pallet -> $out (the highest of $RUNS runs) =="
+  python3 scripts/keep-highest-weights.py "$out" "$runs/$pallet"-*.rs
+}
 
-echo "== pallet_balances::transfer_keep_alive, for comparison =="
-bench --pallet pallet_balances --extrinsic transfer_keep_alive
+for job in "${JOBS[@]}"; do
+  case $job in
+    overhead)
+      for i in $(seq "$RUNS"); do
+        echo "== overhead, run $i of $RUNS =="
+        mkdir -p "$runs/overhead-$i"
+        "$VIDCHAIN_NODE_BIN" benchmark overhead \
+          --runtime "$WASM" --genesis-builder runtime --genesis-builder-preset development \
+          --wasm-execution compiled --weight-path "$runs/overhead-$i"
+      done
+      for f in block_weights extrinsic_weights; do
+        echo "== overhead -> $WEIGHTS/$f.rs (the highest of $RUNS runs) =="
+        python3 scripts/keep-highest-weights.py "$WEIGHTS/$f.rs" "$runs"/overhead-*/"$f.rs"
+      done ;;
+    storage)
+      if [ -d "$STATE" ]; then
+        echo "== storage (the capacity run's state) -> $WEIGHTS/paritydb_weights.rs =="
+        args=(--chain "$STATE/chain-spec.json" --base-path "$STATE")
+      else
+        echo "== storage (a dev chain's genesis: run 'scripts/bench.sh capacity' first for a real state) =="
+        args=(--dev --base-path "$runs/state")
+      fi
+      for i in $(seq "$RUNS"); do
+        echo "== storage, run $i of $RUNS =="
+        mkdir -p "$runs/storage-$i"
+        # Writes are timed in batches of 10 000 (about a full block's), the state root included.
+        "$VIDCHAIN_NODE_BIN" benchmark storage "${args[@]}" \
+          --state-version 1 --database paritydb --batch-size 10000 --weight-path "$runs/storage-$i"
+      done
+      echo "== storage -> $WEIGHTS/paritydb_weights.rs (the highest of $RUNS runs) =="
+      python3 scripts/keep-highest-weights.py "$WEIGHTS/paritydb_weights.rs" "$runs"/storage-*/paritydb_weights.rs ;;
+    *) pallet "$job" ;;
+  esac
+done

@@ -4,6 +4,9 @@ weight function the run whose weight is highest at the top of its components' ra
 
     scripts/keep-highest-weights.py OUT RUN1.rs RUN2.rs [...]
 
+Files without weight functions (`benchmark storage`, `benchmark overhead`) keep the highest of each
+constant instead.
+
 Timings on this machine differ between runs (1.4-2.4x seen), so scripts/bench.sh runs each
 pallet several times and keeps the highest: a weight too low lets a block overrun its slot.
 Every run must come from the same template and benchmarks (same functions, same order).
@@ -14,7 +17,7 @@ import sys
 # The runtime's database weights (ParityDbWeight), only to rank runs whose reads differ.
 READ_PS, WRITE_PS = 8_000_000, 50_000_000
 
-FN = re.compile(r"(?:\t///[^\n]*\n)*\tfn (\w+)\([^)]*\) -> Weight \{\n.*?\n\t\}\n", re.S)
+FN = re.compile(r"(?:\t///[^\n]*\n)*\t(?:pub )?fn (\w+)\([^)]*\) -> Weight \{\n.*?\n\t\}\n", re.S)
 
 
 def blocks(text):
@@ -46,10 +49,28 @@ def weight_at_max(block):
     return total
 
 
+def constants(out, runs):
+    """Files of `benchmark storage` or `benchmark overhead` (constants, no functions): keep the
+    highest of each `read:`/`write:` or `WEIGHT_REF_TIME_PER_NANOS.saturating_mul(N)` value."""
+    pattern = re.compile(r"(read: |write: |saturating_mul\()([\d_]+)")
+    values = [[num(m.group(2)) for m in pattern.finditer(t)] for t in runs]
+    if any(len(v) != len(values[0]) for v in values):
+        sys.exit("the runs differ in shape")
+    top = [max(col) for col in zip(*values)]
+    print(f"  per-run values {values} -> {top}")
+    it = iter(top)
+    result = pattern.sub(lambda m: f"{m.group(1)}{next(it):_}", runs[0])
+    result = result.replace("\n//! DATE:", f"\n//! The highest of {len(runs)} runs per constant.\n//! DATE:", 1)
+    with open(out, "w") as f:
+        f.write(result)
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     out, runs = sys.argv[1], [open(p).read() for p in sys.argv[2:]]
+    if not FN.search(runs[0]):
+        return constants(out, runs)
     parsed = [blocks(t) for t in runs]
     keys = [k for k, _, _ in parsed[0]]
     for p, r in zip(parsed[1:], sys.argv[3:]):

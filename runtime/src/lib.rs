@@ -16,6 +16,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 extern crate alloc;
 
@@ -271,6 +272,46 @@ mod tests {
 			&frame_support::weights::Weight::from_parts(150, 0),
 		);
 		assert!(transfer < VID / 10, "a transfer costs {transfer}");
+	}
+
+	/// Every pallet and transaction extension charges weights measured for this runtime
+	/// (`weights::*`, `pallet_delivery::weights`), never `()` or another runtime's
+	/// `SubstrateWeight`; the block, extrinsic and database weights are the measured constants.
+	/// A pallet added to the runtime fails this test until its weights are generated and listed.
+	#[test]
+	fn every_weight_is_measured_for_this_runtime() {
+		use core::any::type_name;
+		use frame_support::{dispatch::DispatchClass, traits::PalletsInfoAccess};
+		let used = [
+			("System", type_name::<<Runtime as frame_system::Config>::SystemWeightInfo>()),
+			("System extensions", type_name::<<Runtime as frame_system::Config>::ExtensionsWeightInfo>()),
+			("Timestamp", type_name::<<Runtime as pallet_timestamp::Config>::WeightInfo>()),
+			("Grandpa", type_name::<<Runtime as pallet_grandpa::Config>::WeightInfo>()),
+			("Balances", type_name::<<Runtime as pallet_balances::Config>::WeightInfo>()),
+			("TransactionPayment", type_name::<<Runtime as pallet_transaction_payment::Config>::WeightInfo>()),
+			("Sudo", type_name::<<Runtime as pallet_sudo::Config>::WeightInfo>()),
+			("Nfts", type_name::<<Runtime as pallet_nfts::Config>::WeightInfo>()),
+			("Delivery", type_name::<<Runtime as pallet_delivery::Config>::WeightInfo>()),
+		];
+		for (pallet, weights) in used {
+			let measured = weights.starts_with("vidchain_runtime::weights::") ||
+				weights == type_name::<pallet_delivery::weights::SubstrateWeight<Runtime>>();
+			assert!(measured, "{pallet} charges {weights}, not weights measured for this runtime");
+		}
+		// Every pallet of the runtime is above, but Aura (no calls, no `WeightInfo`).
+		for info in AllPalletsWithSystem::infos() {
+			assert!(
+				info.name == "Aura" || used.iter().any(|(p, _)| *p == info.name),
+				"pallet {} has no measured weights listed here",
+				info.name
+			);
+		}
+		assert_eq!(<Runtime as frame_system::Config>::DbWeight::get(), weights::ParityDbWeight::get());
+		let block = configs::RuntimeBlockWeights::get();
+		assert_eq!(block.base_block, weights::BlockExecutionWeight::get());
+		for class in DispatchClass::all() {
+			assert_eq!(block.get(*class).base_extrinsic, weights::ExtrinsicBaseWeight::get());
+		}
 	}
 
 	#[test]

@@ -11,11 +11,15 @@
 //! 2. `Delivery.register_edge` of every edge (setup, reported too);
 //! 3. `Delivery.submit_claim` of every edge in the claim window of epoch 0;
 //! 4. `Delivery.submit_proof` of every edge once the draw is seeded: each edge's receipts from
-//!    several viewers in a sparse sum tree, the drawn leaves opened, each receipt signed.
+//!    several viewers in a sparse sum tree, the drawn leaves opened, each receipt signed;
+//! 5. the other calls of edges (`update_edge`, `bond_more`, `unbond`) and of creators
+//!    (`register_content`, `retire_content`, five a sender). `report_sample` is left out: only
+//!    the dev chain's one validator may send it.
 //!
 //! A block counts as *full* when the whole phase was already in the pool before it was built
 //! and transactions were still waiting after it. Options: `--edges N` (10 000), `--senders N`
-//! (400), `--per-sender N` (20), `--receipts N` (receipts per claim, 256), `--out FILE`.
+//! (400), `--per-sender N` (20), `--receipts N` (receipts per claim, 256), `--out FILE`,
+//! `--keep-state DIR` (keep the node's database and chain spec there, for `benchmark storage`).
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::Encode;
@@ -64,10 +68,12 @@ struct Args {
 	per_sender: u32,
 	receipts: u32,
 	out: PathBuf,
+	/// Keep the node's database (and its chain spec) here, for `benchmark storage`.
+	keep_state: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args> {
-	let mut a = Args { edges: 10_000, senders: 400, per_sender: 20, receipts: 256, out: "BENCHMARKS.md".into() };
+	let mut a = Args { edges: 10_000, senders: 400, per_sender: 20, receipts: 256, out: "BENCHMARKS.md".into(), keep_state: None };
 	let mut it = std::env::args().skip(1);
 	while let Some(flag) = it.next() {
 		let mut value = || it.next().ok_or_else(|| anyhow!("{flag} needs a value"));
@@ -77,6 +83,7 @@ fn parse_args() -> Result<Args> {
 			"--per-sender" => a.per_sender = value()?.parse()?,
 			"--receipts" => a.receipts = value()?.parse()?,
 			"--out" => a.out = value()?.into(),
+			"--keep-state" => a.keep_state = Some(value()?.into()),
 			other => bail!("unknown option {other} (see the module docs)"),
 		}
 	}
@@ -373,11 +380,20 @@ async fn main() -> Result<()> {
 	let viewers: Vec<(Keypair, AccountId)> = (0..VIEWERS).map(|i| key(3, i)).map(|k| { let a = account_id(&k); (k, a) }).collect();
 	let mut funded: Vec<(&Keypair, u128)> = senders.iter().map(|k| (k, 10_000 * VID)).collect();
 	funded.extend(edges.iter().map(|k| (k, 2_000 * VID)));
-	let spec = TempSpec::write(&chain_spec(&funded)?)?;
+	let spec = chain_spec(&funded)?;
+	let (spec, storage) = match &args.keep_state {
+		Some(dir) => {
+			std::fs::create_dir_all(dir)?;
+			let path = dir.join("chain-spec.json");
+			std::fs::write(&path, serde_json::to_vec(&spec)?)?;
+			(SpecFile { path, temporary: false }, Storage::BasePath(dir.clone()))
+		},
+		None => (SpecFile::temporary(&spec)?, Storage::Temporary),
+	};
 
 	let extra = vec![
 		"--chain".to_string(),
-		spec.0.display().to_string(),
+		spec.path.display().to_string(),
 		"--pool-limit".into(),
 		"200000".into(),
 		"--pool-kbytes".into(),
@@ -389,7 +405,7 @@ async fn main() -> Result<()> {
 		"--offchain-worker".into(),
 		"never".into(),
 	];
-	let mut node = Node::start_dev_with(Storage::Temporary, &extra)?;
+	let mut node = Node::start_dev_with(storage, &extra)?;
 	let rpc = node.rpc(Duration::from_secs(120)).await?;
 	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
 	let genesis = Hash::from(block_hash(&rpc, 0).await?);
@@ -482,6 +498,38 @@ async fn main() -> Result<()> {
 	let verified: u32 = proofs.blocks.iter().map(|b| b.events).sum();
 	phases.push(proofs);
 
+	// 5. The other calls of edges and creators, each saturating blocks the same way.
+	let calls: Vec<_> = edges
+		.iter()
+		.map(|k| (dynamic::transaction("Delivery", "update_edge", (b"http://127.0.0.1:10".to_vec(), b"bench-2".to_vec())), k, 3u64))
+		.collect();
+	phases.push(saturate(&api, &rpc, "update_edge", ("Delivery", "update_edge"), ("Delivery", "EdgeUpdated"), sign_all(&at, &calls)?).await?);
+	let calls: Vec<_> = edges.iter().map(|k| (dynamic::transaction("Delivery", "bond_more", (VID,)), k, 4u64)).collect();
+	phases.push(saturate(&api, &rpc, "bond_more", ("Delivery", "bond_more"), ("Delivery", "EdgeBonded"), sign_all(&at, &calls)?).await?);
+	let calls: Vec<_> = edges.iter().map(|k| (dynamic::transaction("Delivery", "unbond", ()), k, 5u64)).collect();
+	phases.push(saturate(&api, &rpc, "unbond", ("Delivery", "unbond"), ("Delivery", "EdgeUnbonding"), sign_all(&at, &calls)?).await?);
+	// Five contents a sender: registered, then retired.
+	let contents: Vec<(&Keypair, Hash, u64)> = senders
+		.iter()
+		.enumerate()
+		.flat_map(|(i, k)| (0..5u64).map(move |j| (k, manifest::chunk_hash(&(i as u32, j).encode()), args.per_sender as u64 + j)))
+		.collect();
+	let calls: Vec<_> = contents
+		.iter()
+		.map(|(k, root, nonce)| {
+			let args = (root.0, CHUNK, CHUNKS, CHUNK as u64 * CHUNKS as u64, false, b"Capacity".to_vec(), b"https://cdn.example/c".to_vec());
+			(dynamic::transaction("Delivery", "register_content", args), *k, *nonce)
+		})
+		.collect();
+	let registered = sign_all(&at, &calls)?;
+	let calls: Vec<_> = contents
+		.iter()
+		.map(|(k, root, nonce)| (dynamic::transaction("Delivery", "retire_content", (content_id(&account_id(k), root).0,)), *k, nonce + 5))
+		.collect();
+	let retired = sign_all(&at, &calls)?;
+	phases.push(saturate(&api, &rpc, "register_content", ("Delivery", "register_content"), ("Delivery", "ContentRegistered"), registered).await?);
+	phases.push(saturate(&api, &rpc, "retire_content", ("Delivery", "retire_content"), ("Delivery", "ContentRetired"), retired).await?);
+
 	let limits = api.at_current_block().await?;
 	let weights: BlockWeights = limits.constants().entry(dynamic::constant::<BlockWeights>("System", "BlockWeights"))?;
 	let lengths: BlockLength = limits.constants().entry(dynamic::constant::<BlockLength>("System", "BlockLength"))?;
@@ -514,20 +562,25 @@ fn previous_run(old: &str) -> Option<String> {
 	Some(format!("\n## The run before this one\n\n{written}\n{node}\n\n{}\n", table[..end].trim()))
 }
 
-/// The chain spec in a temporary file, removed on drop.
-struct TempSpec(PathBuf);
+/// The chain spec's file: temporary (removed on drop) unless kept with the state.
+struct SpecFile {
+	path: PathBuf,
+	temporary: bool,
+}
 
-impl TempSpec {
-	fn write(spec: &serde_json::Value) -> Result<TempSpec> {
+impl SpecFile {
+	fn temporary(spec: &serde_json::Value) -> Result<SpecFile> {
 		let path = std::env::temp_dir().join(format!("vidchain-capacity-spec-{}.json", std::process::id()));
 		std::fs::write(&path, serde_json::to_vec(spec)?)?;
-		Ok(TempSpec(path))
+		Ok(SpecFile { path, temporary: true })
 	}
 }
 
-impl Drop for TempSpec {
+impl Drop for SpecFile {
 	fn drop(&mut self) {
-		let _ = std::fs::remove_file(&self.0);
+		if self.temporary {
+			let _ = std::fs::remove_file(&self.path);
+		}
 	}
 }
 
