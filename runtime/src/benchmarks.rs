@@ -10,6 +10,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_grandpa, Grandpa]
 	[pallet_sudo, Sudo]
 	[pallet_nfts, Nfts]
+	[pallet_assets, Assets]
 	[pallet_delivery, Delivery]
 	[pallet_rewards, Rewards]
 	[pallet_validators, Validators]

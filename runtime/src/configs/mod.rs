@@ -399,6 +399,15 @@ parameter_types! {
 	pub const RewardsTreasuryShare: Perbill = Perbill::from_percent(10);
 }
 
+/// Nobody creates assets on Vidchain (FUEL is created at genesis). A runtime built for
+/// benchmarks lets a signed origin create one, so `benchmark pallet` can measure `create`;
+/// those weights are then charged to a call nobody can make. Never ship a runtime built with
+/// `runtime-benchmarks`.
+#[cfg(not(feature = "runtime-benchmarks"))]
+type AssetsCreateOrigin = AsEnsureOriginWithArg<frame_support::traits::NeverEnsureOrigin<AccountId>>;
+#[cfg(feature = "runtime-benchmarks")]
+type AssetsCreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId>>;
+
 /// FUEL lives here, as asset [`FuelAssetId`] created at genesis (sufficient, minimum balance 1,
 /// owned by pallet-rewards' account, which has no key: nobody can mint it but emission). No
 /// other asset can be created: `create` is refused to everyone, `force_create` is root's.
@@ -410,7 +419,7 @@ impl pallet_assets::Config for Runtime {
 	type AssetIdParameter = codec::Compact<u32>;
 	type ReserveData = ();
 	type Currency = Balances;
-	type CreateOrigin = AsEnsureOriginWithArg<frame_support::traits::NeverEnsureOrigin<AccountId>>;
+	type CreateOrigin = AssetsCreateOrigin;
 	type ForceOrigin = EnsureRoot<AccountId>;
 	type AssetDeposit = ConstU128<{ 100 * VID }>;
 	type AssetAccountDeposit = ConstU128<{ VID / 100 }>;
