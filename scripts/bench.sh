@@ -165,7 +165,8 @@ trap 'rm -rf "$runs"' EXIT
 pallet() {
   local pallet=$1 out template
   case $pallet in
-    pallet_delivery) out=pallets/delivery/src/weights.rs; template=scripts/pallet-weight-template.hbs ;;
+    pallet_delivery | pallet_rewards | pallet_licenses | pallet_validators)
+      out=pallets/${pallet#pallet_}/src/weights.rs; template=scripts/pallet-weight-template.hbs ;;
     *) out=$WEIGHTS/$pallet.rs; template=scripts/runtime-weight-template.hbs ;;
   esac
   for i in $(seq "$RUNS"); do

@@ -295,12 +295,14 @@ mod tests {
 			("Delivery", type_name::<<Runtime as pallet_delivery::Config>::WeightInfo>()),
 			("Rewards", type_name::<<Runtime as pallet_rewards::Config>::WeightInfo>()),
 			("Licenses", type_name::<<Runtime as pallet_licenses::Config>::WeightInfo>()),
+			("Validators", type_name::<<Runtime as pallet_validators::Config>::WeightInfo>()),
 		];
 		for (pallet, weights) in used {
 			let measured = weights.starts_with("vidchain_runtime::weights::") ||
 				weights == type_name::<pallet_delivery::weights::SubstrateWeight<Runtime>>() ||
 				weights == type_name::<pallet_rewards::weights::SubstrateWeight<Runtime>>() ||
-				weights == type_name::<pallet_licenses::weights::SubstrateWeight<Runtime>>();
+				weights == type_name::<pallet_licenses::weights::SubstrateWeight<Runtime>>() ||
+				weights == type_name::<pallet_validators::weights::SubstrateWeight<Runtime>>();
 			assert!(measured, "{pallet} charges {weights}, not weights measured for this runtime");
 		}
 		// Every pallet of the runtime is above, but Aura (no calls, no `WeightInfo`).
