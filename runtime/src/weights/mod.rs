@@ -11,6 +11,7 @@ pub mod block_weights;
 pub mod extrinsic_weights;
 pub mod frame_system;
 pub mod frame_system_extensions;
+pub mod pallet_assets;
 pub mod pallet_balances;
 pub mod pallet_grandpa;
 pub mod pallet_nfts;
