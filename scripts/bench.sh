@@ -25,6 +25,7 @@
 # ship a node or wasm built with runtime-benchmarks.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$VIDCHAIN_ROOT"
 
 STATE=$CARGO_TARGET_DIR/capacity-state
@@ -32,8 +33,8 @@ if [ "${1:-}" = capacity ]; then
   shift
   bash scripts/setup.sh
   echo "== build vidchain-node and the capacity benchmark =="
-  bash scripts/build.sh
-  cargo build --locked --release -p vidchain-tests --example capacity
+  # One build, the workspace's feature set (scripts/build.sh): the example with the node.
+  bash scripts/build.sh --example capacity --bins
   echo "== capacity (about 10 minutes) =="
   rm -rf "$STATE"
   exec "$CARGO_TARGET_DIR/release/examples/capacity" --out "$VIDCHAIN_ROOT/BENCHMARKS.md" --keep-state "$STATE" "$@"
@@ -51,7 +52,7 @@ if [ "${1:-}" = edge ]; then
     $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" > /dev/null
   fi
   echo "== build vidchain-edge and its benchmark =="
-  cargo build --locked --release -p vidchain-edge --bin vidchain-edge --example edge_bench
+  bash scripts/build.sh --bins --example edge_bench
   EDGE=$CARGO_TARGET_DIR/release/vidchain-edge
   work=$(mktemp -d)
   pids=()
@@ -149,6 +150,7 @@ if [ "${BUILD:-1}" = 1 ]; then
   echo "== build vidchain-node with runtime-benchmarks =="
   # `benchmark storage` in its default mode (import-block) does not need the CLI's storage-access
   # test runtime, whose build script fails with an external target dir.
+  claim_target_dir
   SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
     cargo build --locked --release -p vidchain-node --features runtime-benchmarks
 else

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Build vidchain-node and vidchain-edge (release, the one profile we use) in the shared target
-# directory.
-# Usage: scripts/build.sh [extra cargo args]
+# directory. Always the whole workspace: cargo unifies features over the packages it is asked
+# for, so `-p vidchain-node` alone would build many crates with other features than the tests'
+# build, and each of the two would compile them again. `--all-targets` (scripts/test.sh) adds
+# every test target with no crate compiled twice.
+# Usage: scripts/build.sh [extra cargo args, e.g. --all-targets]
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$VIDCHAIN_ROOT"
-cargo build --locked --release -p vidchain-node -p vidchain-edge "$@"
+claim_target_dir
+cargo build --locked --release --workspace "$@"

@@ -1,4 +1,19 @@
-# Shell helpers shared by scripts/dev.sh and scripts/net.sh (sourced).
+# Shell helpers shared by the scripts (sourced after env.sh).
+
+# The target directory is shared by every checkout on this machine, and cargo judges a workspace
+# crate fresh when its sources are older than its last build: a checkout (a worktree, another
+# clone) whose files are older than another checkout's last build would be handed that build's
+# binaries. When the checkout that builds changes, its sources are marked new (touched), so cargo
+# rebuilds the workspace's crates from them; the same checkout building again rebuilds nothing.
+claim_target_dir() {
+  local mark=$CARGO_TARGET_DIR/.vidchain-checkout
+  if [ "$(cat "$mark" 2>/dev/null)" != "$VIDCHAIN_ROOT" ]; then
+    if [ -e "$mark" ]; then echo "== the target directory was last built from $(cat "$mark"): rebuilding this checkout's crates =="; fi
+    (cd "$VIDCHAIN_ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 -r touch -c)
+    mkdir -p "$CARGO_TARGET_DIR"
+    echo "$VIDCHAIN_ROOT" > "$mark"
+  fi
+}
 
 # Wait (up to 180 s) until a node answers JSON-RPC on 127.0.0.1:$1.
 wait_rpc() {

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# The test command: set up the machine if needed, build once, run every suite.
-#   1. Rust unit tests (primitives, runtime, pallets) on mock runtimes, and every benchmark run
-#      once as a test (`--features runtime-benchmarks`).
-#   2. Rust end-to-end tests (tests/): the real vidchain-node on loopback, over JSON-RPC + subxt.
-#   3. JS client tests (tests/js): the real @polkadot/api 16.5.6 against the real node.
-#   4. The validator-network tests (zombienet/*.zndsl: four validators on 127.0.0.1 through
-#      scripts/net.sh test; about 12 minutes). `--no-network` leaves them out.
-# Each stage says when it starts and how long it took; a table of the stages ends the run.
+# The test command: set up the machine if needed, build everything once, run every suite.
+#   build  the node, the edge and every test target in one `cargo build --workspace --all-targets`:
+#          one feature set, so the test stages below compile nothing again (each says so if
+#          it did).
+#   1. Rust unit tests (primitives, pallets, runtime, edge) on mock runtimes, and the edge's
+#      HTTP tests.
+#   2. Every benchmark run once as a test (`--features runtime-benchmarks`): the one other
+#      feature set, the one scripts/bench.sh builds its node with; it rebuilds FRAME's runtime
+#      crates with the feature (about 4 minutes on a cold cache, nothing on a warm one).
+#   3. Side by side, as they mostly wait on 6-second blocks:
+#      - Rust end-to-end tests (tests/tests/e2e): the real vidchain-node on loopback, over
+#        JSON-RPC + subxt, all eight at once;
+#      - JS client tests (tests/js): the real @polkadot/api 16.5.6 against the real node;
+#      - the validator-network tests (zombienet/*.zndsl: four validators on 127.0.0.1 through
+#        scripts/net.sh test, one network after another). `--no-network` leaves them out.
+# Each stage says when it starts and how long it took (the side-by-side stage says every minute
+# what each suite has done); a table of the stages ends the run.
 # Exits non-zero if anything fails; the last line sums up passed and failed tests.
 set -uo pipefail
 network=1
@@ -39,8 +48,8 @@ stage() {
 start=$(date +%s)
 stage "setup"
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
-stage "build vidchain-node and vidchain-edge"
-bash scripts/build.sh || { echo "summary: 0 passed, 1 failed (build)"; exit 1; }
+stage "build: node, edge and every test target"
+bash scripts/build.sh --all-targets || { echo "summary: 0 passed, 1 failed (build)"; exit 1; }
 
 passed=0
 failed=0
@@ -56,16 +65,23 @@ count_cargo() {
   passed=$((passed + p)); failed=$((failed + f))
 }
 
-stage "Rust unit tests"
-cargo test --locked --release -p vidchain-primitives -p pallet-delivery -p pallet-rewards -p pallet-licenses -p pallet-validators -p vidchain-runtime 2>&1 | tee "$logdir/unit.log"
+# A test stage after the build should compile nothing of the workspace's feature set: say so
+# loudly if it did (a crate whose features differ between the build and the tests).
+recompiled=()
+check_fresh() {
+  local n
+  n=$(grep -cE '^ *Compiling ' "$1" || true)
+  if [ "$n" != 0 ]; then
+    echo "== WARNING: $2 compiled $n crates again after the build stage (a second feature set?) =="
+    recompiled+=("$2: $n crates")
+  fi
+}
+
+stage "Rust unit tests (primitives, pallets, runtime, edge)"
+cargo test --locked --release --workspace --exclude vidchain-tests 2>&1 | tee "$logdir/unit.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 count_cargo "$logdir/unit.log"
-stage "edge unit tests"
-# The edge server on its own: its dependencies' features differ from the runtime's, and one
-# invocation with both would rebuild the unit tests' whole tree with the union.
-cargo test --locked --release -p vidchain-edge 2>&1 | tee "$logdir/edge.log"
-[ "${PIPESTATUS[0]}" = 0 ] || status=1
-count_cargo "$logdir/edge.log"
+check_fresh "$logdir/unit.log" "the unit tests"
 
 stage "benchmark tests (each benchmark once on its mock runtime)"
 cargo test --locked --release -p pallet-delivery -p pallet-rewards -p pallet-licenses -p pallet-validators \
@@ -73,29 +89,80 @@ cargo test --locked --release -p pallet-delivery -p pallet-rewards -p pallet-lic
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 count_cargo "$logdir/bench.log"
 
-stage "Rust end-to-end tests (real node)"
-VIDCHAIN_NODE_BIN=$VIDCHAIN_NODE_BIN cargo test --locked --release -p vidchain-tests -- --test-threads=2 2>&1 | tee "$logdir/e2e.log"
-[ "${PIPESTATUS[0]}" = 0 ] || status=1
-count_cargo "$logdir/e2e.log"
+# The suites that start real nodes run side by side: each waits on blocks far more than it
+# computes. Each writes its own log, shown whole when all are done.
+suites=(e2e js)
+[ "$network" = 1 ] && suites+=(net)
+if [ "$network" = 1 ]; then
+  stage "end-to-end + JS client + validator-network tests, side by side"
+else
+  stage "end-to-end + JS client tests, side by side"
+fi
+declare -A pid began took
+began[e2e]=$(date +%s)
+VIDCHAIN_NODE_BIN=$VIDCHAIN_NODE_BIN cargo test --locked --release --workspace --test e2e -- --test-threads=8 \
+  > "$logdir/e2e.log" 2>&1 &
+pid[e2e]=$!
+began[js]=$(date +%s)
+( cd tests/js && VIDCHAIN_NODE_BIN=$VIDCHAIN_NODE_BIN npm test ) > "$logdir/js.log" 2>&1 &
+pid[js]=$!
+if [ "$network" = 1 ]; then
+  began[net]=$(date +%s)
+  ( for f in zombienet/*.zndsl; do
+      if bash scripts/net.sh test "$f"; then echo "== network test passed: $f =="; else echo "== network test FAILED: $f =="; fi
+    done ) > "$logdir/net.log" 2>&1 &
+  pid[net]=$!
+fi
+declare -A rc
+progress() {
+  local line="" s
+  for s in "${suites[@]}"; do
+    case $s in
+      e2e) line+="e2e $(grep -cE '^test .* (ok|FAILED)$' "$logdir/e2e.log" || true)/8 done" ;;
+      js) line+="; JS $(grep -cE '^(not )?ok [0-9]+ - ' "$logdir/js.log" || true) tests done" ;;
+      net) line+="; network $(grep -cE '^== network test (passed|FAILED)' "$logdir/net.log" || true)/$(ls zombienet/*.zndsl | wc -l) done" ;;
+    esac
+    [ -n "${rc[$s]:-}" ] && line+=" (finished)"
+  done
+  echo "   $(date -u +%H:%M:%S) $line"
+}
+while :; do
+  running=0
+  for s in "${suites[@]}"; do
+    if [ -z "${rc[$s]:-}" ]; then
+      if kill -0 "${pid[$s]}" 2>/dev/null; then running=1; else wait "${pid[$s]}"; rc[$s]=$?; took[$s]=$(( $(date +%s) - began[$s] )); fi
+    fi
+  done
+  [ "$running" = 0 ] && break
+  progress
+  for _ in $(seq 60); do
+    sleep 1
+    alive=0; for s in "${suites[@]}"; do [ -n "${rc[$s]:-}" ] || ! kill -0 "${pid[$s]}" 2>/dev/null || alive=1; done
+    [ "$alive" = 1 ] || break
+  done
+done
 
-stage "JS client tests (@polkadot/api)"
-( cd tests/js && VIDCHAIN_NODE_BIN=$VIDCHAIN_NODE_BIN npm test ) 2>&1 | tee "$logdir/js.log"
-[ "${PIPESTATUS[0]}" = 0 ] || status=1
+echo "== Rust end-to-end tests (real node): ${took[e2e]} s =="
+cat "$logdir/e2e.log"
+[ "${rc[e2e]}" = 0 ] || status=1
+count_cargo "$logdir/e2e.log"
+check_fresh "$logdir/e2e.log" "the end-to-end tests"
+
+echo "== JS client tests (@polkadot/api): ${took[js]} s =="
+cat "$logdir/js.log"
+[ "${rc[js]}" = 0 ] || status=1
 p=$(grep -E '^# pass ' "$logdir/js.log" | awk '{print $3}' | tail -n1)
 f=$(grep -E '^# fail ' "$logdir/js.log" | awk '{print $3}' | tail -n1)
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 if [ -z "$p" ]; then status=1; failed=$((failed + 1)); echo "JS tests did not run"; fi
 
 if [ "$network" = 1 ]; then
-  stage "validator network tests (zombienet)"
-  for f in zombienet/*.zndsl; do
-    echo "== $f =="
-    if bash scripts/net.sh test "$f" 2>&1 | tee "$logdir/net.log"; then
-      passed=$((passed + 1))
-    else
-      failed=$((failed + 1)); status=1
-    fi
-  done
+  echo "== validator network tests (zombienet): ${took[net]} s =="
+  cat "$logdir/net.log"
+  np=$(grep -cE '^== network test passed' "$logdir/net.log" || true)
+  nf=$(grep -cE '^== network test FAILED' "$logdir/net.log" || true)
+  passed=$((passed + np)); failed=$((failed + nf))
+  if [ "${rc[net]}" != 0 ] || [ "$nf" != 0 ] || [ "$np" = 0 ]; then status=1; fi
 fi
 
 # A suite that failed without counting a failed test (e.g. did not compile) still fails the run.
@@ -103,6 +170,13 @@ if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 stage ""
 echo "== stages =="
 printf '%s\n' "${stages[@]}"
+printf '  %-32s %5d s\n' "of which end-to-end" "${took[e2e]}" "of which JS client" "${took[js]}"
+[ "$network" = 1 ] && printf '  %-32s %5d s\n' "of which validator network" "${took[net]}"
+if [ ${#recompiled[@]} -gt 0 ]; then
+  echo "== compiled again after the build stage: ${recompiled[*]} =="
+else
+  echo "== nothing compiled again after the build stage =="
+fi
 echo "== done in $(( $(date +%s) - start )) s =="
 echo "summary: $passed passed, $failed failed"
 exit $status

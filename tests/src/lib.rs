@@ -43,10 +43,21 @@ pub fn node_binary() -> Result<PathBuf> {
 		.ok_or_else(|| anyhow!("vidchain-node not found: build it with scripts/test.sh or set VIDCHAIN_NODE_BIN"))
 }
 
-/// A free TCP port on 127.0.0.1 (asked of the OS, then released for the node to take).
+/// A free TCP port on 127.0.0.1 (asked of the OS, then released for the node to take). The
+/// tests of one binary run at once: a port handed out once is never handed out again by this
+/// process, so two nodes started side by side cannot be given the same port before either binds.
 pub fn free_port() -> Result<u16> {
-	let listener = TcpListener::bind("127.0.0.1:0").context("binding 127.0.0.1:0")?;
-	Ok(listener.local_addr()?.port())
+	static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+	for _ in 0..100 {
+		let listener = TcpListener::bind("127.0.0.1:0").context("binding 127.0.0.1:0")?;
+		let port = listener.local_addr()?.port();
+		let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+		if !given.contains(&port) {
+			given.push(port);
+			return Ok(port);
+		}
+	}
+	Err(anyhow!("no free 127.0.0.1 port that this process has not handed out already"))
 }
 
 /// Where the node keeps its database.
