@@ -11,11 +11,21 @@ Timings on this machine differ between runs (1.4-2.4x seen), so scripts/bench.sh
 pallet several times and keeps the highest: a weight too low lets a block overrun its slot.
 Every run must come from the same template and benchmarks (same functions, same order).
 """
+import os
 import re
 import sys
 
-# The runtime's database weights (ParityDbWeight), only to rank runs whose reads differ.
-READ_PS, WRITE_PS = 8_000_000, 50_000_000
+
+def db_weights():
+    """The runtime's measured ParityDB read and write (runtime/src/weights/paritydb_weights.rs, in
+    nanoseconds there), in picoseconds: only to rank runs whose reads or writes differ."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runtime", "src", "weights", "paritydb_weights.rs")
+    text = open(path).read()
+    read, write = (int(re.search(kind + r": ([\d_]+) \*", text).group(1).replace("_", "")) * 1000 for kind in ("read", "write"))
+    return read, write
+
+
+READ_PS, WRITE_PS = db_weights()
 
 FN = re.compile(r"(?:\t///[^\n]*\n)*\t(?:pub )?fn (\w+)\([^)]*\) -> Weight \{\n.*?\n\t\}\n", re.S)
 

@@ -105,43 +105,32 @@ count_cargo "$logdir/bench.log"
 # files): a node's start compiles the runtime, and sixteen at once on two cores took over a
 # minute each. Each suite writes its own log, shown whole when both are done.
 stage "end-to-end + JS client tests, side by side"
-suites=(e2e js)
-declare -A pid began took rc
-began[e2e]=$(date +%s)
-VIDCHAIN_NODE_BIN=$VIDCHAIN_NODE_BIN cargo test --locked --release --workspace --test e2e -- --test-threads=4 \
-  > "$logdir/e2e.log" 2>&1 &
-pid[e2e]=$!
-began[js]=$(date +%s)
-( cd tests/js && VIDCHAIN_NODE_BIN=$VIDCHAIN_NODE_BIN npm test ) > "$logdir/js.log" 2>&1 &
-pid[js]=$!
-progress() {
-  local line
-  line="e2e $(grep -cE '^test .* (ok|FAILED)$' "$logdir/e2e.log" || true)/8 done"
-  [ -n "${rc[e2e]:-}" ] && line+=" (finished)"
-  line+="; JS $(grep -cE '^(not )?ok [0-9]+ - ' "$logdir/js.log" || true)/8 done"
-  [ -n "${rc[js]:-}" ] && line+=" (finished)"
-  echo "   $(date -u +%H:%M:%S) $line"
+# `timed NAME CMD…`: run CMD into $logdir/NAME.log, its seconds into $logdir/NAME.took.
+timed() {
+  local name=$1 start
+  shift
+  start=$(date +%s)
+  "$@" > "$logdir/$name.log" 2>&1
+  local rc=$?
+  echo $(( $(date +%s) - start )) > "$logdir/$name.took"
+  return $rc
 }
-while :; do
-  running=0
-  for s in "${suites[@]}"; do
-    if [ -z "${rc[$s]:-}" ]; then
-      if kill -0 "${pid[$s]}" 2>/dev/null; then
-        running=1
-      else
-        wait "${pid[$s]}"; rc[$s]=$?; took[$s]=$(( $(date +%s) - began[$s] ))
-      fi
-    fi
-  done
-  [ "$running" = 0 ] && break
-  progress
-  for _ in $(seq 60); do
-    sleep 1
-    alive=0
-    for s in "${suites[@]}"; do if [ -z "${rc[$s]:-}" ] && kill -0 "${pid[$s]}" 2>/dev/null; then alive=1; fi; done
-    [ "$alive" = 1 ] || break
-  done
+: > "$logdir/e2e.log"; : > "$logdir/js.log"
+timed e2e env VIDCHAIN_NODE_BIN="$VIDCHAIN_NODE_BIN" \
+  cargo test --locked --release --workspace --test e2e -- --test-threads=4 &
+e2e_pid=$!
+timed js bash -c 'cd tests/js && exec npm test' &
+js_pid=$!
+running() { kill -0 "$e2e_pid" 2>/dev/null || kill -0 "$js_pid" 2>/dev/null; }
+while running; do
+  echo "   $(date -u +%H:%M:%S) e2e $(grep -cE '^test .* (ok|FAILED)$' "$logdir/e2e.log" || true) done;" \
+    "JS $(grep -cE '^(not )?ok [0-9]+ - ' "$logdir/js.log" || true) done"
+  for _ in $(seq 60); do sleep 1; running || break; done
 done
+declare -A rc took
+wait "$e2e_pid"; rc[e2e]=$?
+wait "$js_pid"; rc[js]=$?
+took[e2e]=$(cat "$logdir/e2e.took"); took[js]=$(cat "$logdir/js.took")
 
 echo "== Rust end-to-end tests (real node): ${took[e2e]} s =="
 cat "$logdir/e2e.log"

@@ -415,6 +415,43 @@ mod tests {
 		});
 	}
 
+	/// Nobody but root creates an asset: FUEL is the chain's only one. The benchmark build lets a
+	/// signed origin `create` (to measure it); the runtime that ships must not.
+	#[cfg(not(feature = "runtime-benchmarks"))]
+	#[test]
+	fn nobody_but_root_creates_an_asset() {
+		use frame_support::dispatch::RawOrigin;
+		use sp_keyring::Sr25519Keyring::Alice;
+		use sp_runtime::traits::Dispatchable;
+		dev_ext().execute_with(|| {
+			let alice = Alice.to_account_id();
+			let free = Balances::free_balance(&alice);
+			let create = |id: u32| {
+				RuntimeCall::Assets(pallet_assets::Call::create {
+					id: id.into(),
+					admin: sp_runtime::MultiAddress::Id(alice.clone()),
+					min_balance: 1,
+				})
+			};
+			let result = create(7).dispatch(RuntimeOrigin::from(RawOrigin::Signed(alice.clone())));
+			assert_eq!(result.map_err(|e| e.error), Err(sp_runtime::DispatchError::BadOrigin));
+			assert!(!pallet_assets::Asset::<Runtime>::contains_key(7));
+			assert_eq!(Balances::free_balance(&alice), free, "no deposit taken");
+			// FUEL's id cannot be taken over either, and root's `force_create` still works.
+			let result = create(vidchain_primitives::FUEL_ASSET_ID).dispatch(RuntimeOrigin::from(RawOrigin::Signed(alice.clone())));
+			assert!(result.is_err());
+			RuntimeCall::Assets(pallet_assets::Call::force_create {
+				id: 7u32.into(),
+				owner: sp_runtime::MultiAddress::Id(alice.clone()),
+				is_sufficient: false,
+				min_balance: 1,
+			})
+			.dispatch(RuntimeOrigin::root())
+			.expect("root creates assets");
+			assert!(pallet_assets::Asset::<Runtime>::contains_key(7));
+		});
+	}
+
 	#[test]
 	fn sample_reports_are_accepted_from_aura_authorities_only() {
 		use pallet_delivery::ValidatorSet;
