@@ -159,7 +159,8 @@ else
   echo "== using the benchmark node already built =="
 fi
 
-WASM=$CARGO_TARGET_DIR/release/wbuild/vidchain-runtime/vidchain_runtime.compact.compressed.wasm
+# The blob runtime/build.rs built with runtime-benchmarks (one directory per feature set).
+WASM=$CARGO_TARGET_DIR/wasm-runtime/runtime-benchmarks/vidchain_runtime.compressed.wasm
 WEIGHTS=runtime/src/weights
 runs=$(mktemp -d)
 trap 'rm -rf "$runs"' EXIT

@@ -4,8 +4,9 @@ VIDCHAIN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export VIDCHAIN_ROOT
 # One target directory outside the clone, shared by every checkout on this machine.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/vidchain/target}
-# Without this hint the wasm builder cannot find Cargo.lock from a target dir outside the
-# workspace and would resolve its own versions for the runtime blob.
+# For `--features metadata-hash` builds, which use substrate-wasm-builder (runtime/build.rs): without
+# this hint it cannot find Cargo.lock from a target dir outside the workspace and would resolve its
+# own versions for the runtime blob.
 export WASM_BUILD_WORKSPACE_HINT=$VIDCHAIN_ROOT
 # The toolchain that builds the wasm runtime (written by scripts/setup.sh).
 if [ -f "$VIDCHAIN_ROOT/.wasm-toolchain" ] && [ "$(cat "$VIDCHAIN_ROOT/.wasm-toolchain")" = debian-web ]; then

@@ -18,6 +18,8 @@
 # Each stage says when it starts and how long it took (the side-by-side stage says every minute
 # what each suite has done); a table of the stages ends the run.
 # Exits non-zero if anything fails; the last line sums up passed and failed tests.
+# VIDCHAIN_TIMINGS=1 adds `--timings` to the build stage (an HTML report of where its time went,
+# in $CARGO_TARGET_DIR/cargo-timings/).
 set -uo pipefail
 network=1
 for arg in "$@"; do
@@ -50,7 +52,7 @@ start=$(date +%s)
 stage "setup"
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 stage "build: node, edge and every test target"
-bash scripts/build.sh --all-targets || { echo "summary: 0 passed, 1 failed (build)"; exit 1; }
+bash scripts/build.sh --all-targets ${VIDCHAIN_TIMINGS:+--timings} || { echo "summary: 0 passed, 1 failed (build)"; exit 1; }
 
 passed=0
 failed=0
