@@ -85,28 +85,36 @@ mod blob {
 			.copied()
 			.filter(|f| env::var_os(format!("CARGO_FEATURE_{}", f.to_uppercase().replace('-', "_"))).is_some())
 			.collect();
-		// One target directory for each feature set: the cdylib's file name carries no hash, so two
-		// feature sets sharing a directory would overwrite each other's blob.
+		let toolchain = env::var("WASM_BUILD_TOOLCHAIN").ok().filter(|t| !t.is_empty());
+		let extra_flags = env::var("WASM_BUILD_RUSTFLAGS").unwrap_or_default();
+		let cargo_path = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+		// One target directory for each feature set, toolchain and extra flags: the cdylib's file
+		// name carries no hash, so two builds of other settings sharing a directory would take
+		// each other's blob for their own.
 		let set = if features.is_empty() { "default".to_string() } else { features.join("+") };
-		let blob_dir = target_dir(&out_dir).join("wasm-runtime").join(&set);
+		let key = {
+			use std::hash::{Hash, Hasher};
+			let mut hasher = std::collections::hash_map::DefaultHasher::new();
+			(&toolchain, &cargo_path, &extra_flags).hash(&mut hasher);
+			format!("{set}-{:016x}", hasher.finish())
+		};
+		let wasm_dir = target_dir(&out_dir).join("wasm-runtime");
+		let blob_dir = wasm_dir.join("build").join(&key);
 
-		let mut cargo = match env::var("WASM_BUILD_TOOLCHAIN") {
-			Ok(toolchain) if !toolchain.is_empty() => {
+		let mut cargo = match &toolchain {
+			Some(toolchain) => {
 				let mut c = Command::new("rustup");
-				c.args(["run", &toolchain, "cargo"]);
+				c.args(["run", toolchain, "cargo"]);
 				c
 			},
-			_ => Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into())),
+			None => Command::new(&cargo_path),
 		};
 		cargo
 			.current_dir(&workspace)
 			.args(["rustc", "--package", "vidchain-runtime", "--lib", "--crate-type", "cdylib"])
 			.args(["--target", TARGET, "--profile", PROFILE, "--no-default-features"])
 			.env("CARGO_TARGET_DIR", &blob_dir)
-			.env(
-				"RUSTFLAGS",
-				format!("{RUSTFLAGS} {}", env::var("WASM_BUILD_RUSTFLAGS").unwrap_or_default()),
-			)
+			.env("RUSTFLAGS", format!("{RUSTFLAGS} {extra_flags}"))
 			// Cargo hands the outer build's settings to build scripts; the blob has its own.
 			.env_remove("CARGO_ENCODED_RUSTFLAGS")
 			.env_remove("RUSTC")
@@ -141,12 +149,17 @@ mod blob {
 		)
 		.unwrap_or_else(|| fail("the blob is larger than the executor's bomb limit"));
 		// Copies in this build's own OUT_DIR (the blob directory is shared with later builds), and
-		// one beside the blob for tools (`benchmark pallet --runtime`, runtime upgrades).
+		// one for tools (`benchmark pallet --runtime`, runtime upgrades): the last blob built with
+		// these features, `wasm-runtime/vidchain_runtime[-<features>].compressed.wasm`.
 		let bloaty_copy = out_dir.join("vidchain_runtime.wasm");
 		let compressed_copy = out_dir.join("vidchain_runtime.compressed.wasm");
 		write(&bloaty_copy, &bloaty);
 		write(&compressed_copy, &compressed);
-		write(&blob_dir.join("vidchain_runtime.compressed.wasm"), &compressed);
+		let for_tools = match set.as_str() {
+			"default" => "vidchain_runtime.compressed.wasm".to_string(),
+			set => format!("vidchain_runtime-{set}.compressed.wasm"),
+		};
+		write(&wasm_dir.join(for_tools), &compressed);
 		write(
 			&include,
 			&format!(

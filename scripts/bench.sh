@@ -159,8 +159,8 @@ else
   echo "== using the benchmark node already built =="
 fi
 
-# The blob runtime/build.rs built with runtime-benchmarks (one directory per feature set).
-WASM=$CARGO_TARGET_DIR/wasm-runtime/runtime-benchmarks/vidchain_runtime.compressed.wasm
+# The blob runtime/build.rs built last with runtime-benchmarks.
+WASM=$CARGO_TARGET_DIR/wasm-runtime/vidchain_runtime-runtime-benchmarks.compressed.wasm
 WEIGHTS=runtime/src/weights
 runs=$(mktemp -d)
 trap 'rm -rf "$runs"' EXIT
