@@ -51,9 +51,11 @@ mod blob {
 	const PROFILE: &str = "wasm-runtime";
 	/// The features of this crate that change the blob; each is passed on when it is enabled here.
 	const BLOB_FEATURES: &[&str] = &["runtime-benchmarks", "try-runtime"];
-	/// Where the sources of the blob live, relative to the workspace root: the runtime, the pallets
-	/// and the primitives they share. A change in any of them rebuilds the blob.
-	const SOURCES: &[&str] = &["runtime", "pallets", "primitives", "Cargo.toml", "Cargo.lock"];
+	/// Where the sources of the blob live: the runtime, the pallets and the primitives they share,
+	/// and the workspace's manifest and lock. A change in any of them rebuilds the blob. Relative
+	/// to this crate (cargo resolves them from the package root), so that a checkout sharing the
+	/// target directory is judged on its own files, not on those of the checkout that built first.
+	const SOURCES: &[&str] = &[".", "../pallets", "../primitives", "../Cargo.toml", "../Cargo.lock"];
 	/// Linker flags the executor needs: it provides the memory, reads the heap base, and calls
 	/// through the function table. `substrate_runtime` selects the wasm side of `sp-io` & co.
 	const RUSTFLAGS: &str = "-C link-arg=--export-table -C link-arg=--export=__heap_base \
@@ -67,7 +69,7 @@ mod blob {
 		let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
 		let workspace = manifest_dir.parent().expect("the runtime is a workspace member").to_owned();
 		for source in SOURCES {
-			println!("cargo:rerun-if-changed={}", workspace.join(source).display());
+			println!("cargo:rerun-if-changed={source}");
 		}
 		let include = out_dir.join("wasm_binary.rs");
 		if env::var_os("SKIP_WASM_BUILD").is_some() {

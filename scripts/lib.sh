@@ -3,16 +3,43 @@
 # The target directory is shared by every checkout on this machine, and cargo judges a workspace
 # crate fresh when its sources are older than its last build: a checkout (a worktree, another
 # clone) whose files are older than another checkout's last build would be handed that build's
-# binaries. When the checkout that builds changes, its sources are marked new (touched), so cargo
-# rebuilds the workspace's crates from them; the same checkout building again rebuilds nothing.
+# binaries, and a fresh clone (all files new) would rebuild every workspace crate although its
+# files are those just built. So when the checkout that builds changes, each of its files that is
+# byte for byte the same as in the checkout that built last takes that file's time from there,
+# and every other file is marked new (touched): cargo then judges this checkout exactly as it
+# would have judged the last one, rebuilding what differs and nothing else. When the last checkout
+# is gone, every file is marked new. The same checkout building again changes nothing.
+# (The mark is written by the scripts; a bare `cargo build` from a third checkout is not seen.)
 claim_target_dir() {
-  local mark=$CARGO_TARGET_DIR/.vidchain-checkout
-  if [ "$(cat "$mark" 2>/dev/null)" != "$VIDCHAIN_ROOT" ]; then
-    if [ -e "$mark" ]; then echo "== the target directory was last built from $(cat "$mark"): rebuilding this checkout's crates =="; fi
-    (cd "$VIDCHAIN_ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 -r touch -c)
-    mkdir -p "$CARGO_TARGET_DIR"
-    echo "$VIDCHAIN_ROOT" > "$mark"
-  fi
+  local mark=$CARGO_TARGET_DIR/.vidchain-checkout last
+  last=$(cat "$mark" 2>/dev/null || true)
+  [ "$last" = "$VIDCHAIN_ROOT" ] && return 0
+  mkdir -p "$CARGO_TARGET_DIR"
+  (cd "$VIDCHAIN_ROOT" && git ls-files -z --cached --others --exclude-standard |
+    python3 -c '
+import filecmp, os, sys
+last, marked = sys.argv[1], sys.argv[2]
+same = new = 0
+for path in filter(None, sys.stdin.buffer.read().split(b"\0")):
+    path = os.fsdecode(path)
+    if os.path.islink(path) or not os.path.isfile(path):
+        continue
+    there = os.path.join(last, path) if last else ""
+    if there and os.path.isfile(there) and filecmp.cmp(path, there, shallow=False):
+        st = os.stat(there)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        same += 1
+    else:
+        os.utime(path)
+        new += 1
+if last:
+    print(f"== the target directory was last built from {last}: {same} files the same as there "
+          f"take their timestamps from there, {new} are marked new (their crates rebuild) ==")
+elif marked:
+    print(f"== the target directory was last built from {marked}, which is gone: every file is "
+          "marked new (the workspace crates rebuild) ==")
+' "$( [ -n "$last" ] && [ -d "$last" ] && echo "$last")" "$last")
+  echo "$VIDCHAIN_ROOT" > "$mark"
 }
 
 # Wait (up to 180 s) until a node answers JSON-RPC on 127.0.0.1:$1.
