@@ -20,6 +20,7 @@ claim_target_dir() {
 import filecmp, os, sys
 last, marked = sys.argv[1], sys.argv[2]
 same = new = 0
+dirs = set()
 for path in filter(None, sys.stdin.buffer.read().split(b"\0")):
     path = os.fsdecode(path)
     if os.path.islink(path) or not os.path.isfile(path):
@@ -32,6 +33,18 @@ for path in filter(None, sys.stdin.buffer.read().split(b"\0")):
     else:
         os.utime(path)
         new += 1
+    while path:
+        path = os.path.dirname(path)
+        dirs.add(path or ".")
+# Directories too: cargo takes the newest time under a directory that a build script watches
+# (the runtime'"'"'s), directories included. A file added or changed is marked new above anyway.
+for d in dirs:
+    there = os.path.join(last, d) if last else ""
+    if there and os.path.isdir(there):
+        st = os.stat(there)
+        os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns))
+    else:
+        os.utime(d)
 if last:
     print(f"== the target directory was last built from {last}: {same} files the same as there "
           f"take their timestamps from there, {new} are marked new (their crates rebuild) ==")
