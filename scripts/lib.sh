@@ -15,7 +15,10 @@ claim_target_dir() {
   last=$(cat "$mark" 2>/dev/null || true)
   [ "$last" = "$VIDCHAIN_ROOT" ] && return 0
   mkdir -p "$CARGO_TARGET_DIR"
-  (cd "$VIDCHAIN_ROOT" && git ls-files -z --cached --others --exclude-standard |
+  # With the files, the git files the node's build script watches (the commit it names).
+  (cd "$VIDCHAIN_ROOT" && { git ls-files -z --cached --others --exclude-standard
+    head=$(sed -n 's/^ref: //p' .git/HEAD 2>/dev/null)
+    for f in .git/HEAD .git/packed-refs ${head:+.git/$head}; do if [ -f "$f" ]; then printf '%s\0' "$f"; fi; done; } |
     python3 -c '
 import filecmp, os, sys
 last, marked = sys.argv[1], sys.argv[2]
