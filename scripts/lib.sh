@@ -11,9 +11,14 @@
 # is gone, every file is marked new. The same checkout building again changes nothing.
 # (The mark is written by the scripts; a bare `cargo build` from a third checkout is not seen.)
 claim_target_dir() {
-  local mark=$CARGO_TARGET_DIR/.vidchain-checkout last
-  last=$(cat "$mark" 2>/dev/null || true)
-  [ "$last" = "$VIDCHAIN_ROOT" ] && return 0
+  # A checkout is its path and its .git's inode: a new clone at the path of an old one is another
+  # checkout, whose files cannot be compared with the old one's (gone): all are marked new.
+  local mark=$CARGO_TARGET_DIR/.vidchain-checkout last last_id id
+  id="$VIDCHAIN_ROOT $(stat -c %i "$VIDCHAIN_ROOT/.git" 2>/dev/null)"
+  last_id=$(cat "$mark" 2>/dev/null || true)
+  [ "$last_id" = "$id" ] && return 0
+  last=${last_id% *}
+  [ "$last" = "$VIDCHAIN_ROOT" ] && last="$last (an earlier clone here)"
   mkdir -p "$CARGO_TARGET_DIR"
   # With the files, the git files the node's build script watches (the commit it names).
   (cd "$VIDCHAIN_ROOT" && { git ls-files -z --cached --others --exclude-standard
@@ -55,7 +60,7 @@ elif marked:
     print(f"== the target directory was last built from {marked}, which is gone: every file is "
           "marked new (the workspace crates rebuild) ==")
 ' "$( [ -n "$last" ] && [ -d "$last" ] && echo "$last")" "$last")
-  echo "$VIDCHAIN_ROOT" > "$mark"
+  echo "$id" > "$mark"
 }
 
 # Wait (up to 180 s) until a node answers JSON-RPC on 127.0.0.1:$1.
