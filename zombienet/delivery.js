@@ -99,7 +99,7 @@ async function run (nodeName, networkInfo) {
       const f = await rpc(pb, 'delivery_edge', [ferdie.address]);
       suspended = f !== null && f.state !== null && typeof f.state === 'object' && 'suspended' in f.state;
       log(`claim ${claim && claim.status}, most reporters in an epoch ${reporters}, Ferdie ${JSON.stringify(f && f.state)}`);
-      if (!(verified && reporters >= 3 && suspended)) await sleep(6000);
+      if (!(verified && reporters >= 3 && suspended)) await sleep(2000);
     }
     return verified && reporters >= 3 && suspended ? 1 : 0;
   } finally {

@@ -5,8 +5,9 @@
 // - `watch.js with "start,dave"` (on alice): from now on, every 2 s, record alice's best and
 //   finalized heights and whether dave's JSON-RPC answers; returns 1 once dave has answered.
 // - `watch.js with "down"` (on alice): stop watching; returns 1 if dave did not answer for at
-//   least 20 s and, over that time, alice's best grew by at least 3 blocks and its finalized
-//   head by at least 2: blocks and finality went on without dave.
+//   least 12 s and, over that time, alice's best grew by at least 4 blocks and its finalized
+//   head by at least 3: blocks and finality went on without dave (2-second slots, a quarter
+//   of them dave's).
 // - `watch.js with "caught-up"` (on dave): returns 1 once dave, restarted from its database,
 //   has kept what it had finalized before it was killed, and its best and finalized heights
 //   are within 2 blocks of alice's.
@@ -68,7 +69,7 @@ async function run (nodeName, networkInfo, args) {
     const last = down[down.length - 1];
     const seconds = (last.t - first.t) / 1000;
     log(`down for ${seconds} s (finalized #${state.lastFinalized} before): best ${first.best} -> ${last.best}, finalized ${first.fin} -> ${last.fin}`);
-    return seconds >= 20 && last.best - first.best >= 3 && last.fin - first.fin >= 2 ? 1 : 0;
+    return seconds >= 12 && last.best - first.best >= 4 && last.fin - first.fin >= 3 ? 1 : 0;
   }
   if (args[0] === 'caught-up') {
     const kept = await finalizedOf(networkInfo.nodesByName[nodeName].wsUri);

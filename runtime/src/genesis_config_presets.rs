@@ -1,9 +1,11 @@
 //! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice and Bob).
 //!
-//! Both are development networks: delivery epochs of 10 blocks with claim and proof windows of 3
-//! (a claim goes from receipts to `ClaimVerified` in about two minutes), and edge endpoints on
-//! loopback allowed. A real network's chain spec leaves `delivery` out and gets the runtime's
-//! defaults (10-minute epochs, public endpoints only).
+//! Both are development networks: 2-second slots, delivery epochs of 10 blocks with claim and
+//! proof windows of 3 (a claim goes from receipts to `ClaimVerified` in under a minute), and edge
+//! endpoints on loopback allowed. A real network's chain spec leaves `validators` and `delivery`
+//! out and gets the runtime's defaults (6-second slots, 10-minute epochs, public endpoints only).
+//! Block counts derived from time (`MINUTES`, `DAYS`: unbonding, suspension, NFT deadlines)
+//! assume 6-second slots, so they pass three times faster on a development network.
 //!
 //! Each preset is a JSON patch over the default genesis config. It always carries
 //! `aura.authorities`, `grandpa.authorities` and `balances.balances`, which tools such as
@@ -19,6 +21,9 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
+/// Milliseconds per slot on development networks: a third of a real network's, so that the
+/// tests, and a developer waiting for an epoch, wait a third as long.
+pub const DEV_SLOT_DURATION: u64 = 2_000;
 /// Blocks per delivery epoch on development networks.
 pub const DEV_EPOCH_LENGTH: crate::BlockNumber = 10;
 /// Blocks of each claim and proof window on development networks.
@@ -78,6 +83,10 @@ fn testnet_genesis(
 		},
 		assets: fuel_genesis(&endowed_accounts),
 		sudo: SudoConfig { key: Some(root) },
+		validators: pallet_validators::GenesisConfig {
+			slot_duration: DEV_SLOT_DURATION,
+			..Default::default()
+		},
 		delivery: pallet_delivery::GenesisConfig {
 			epoch_length: DEV_EPOCH_LENGTH,
 			claim_window: DEV_WINDOW,

@@ -230,7 +230,7 @@ mod tests {
 	}
 
 	#[test]
-	fn development_presets_run_short_delivery_epochs() {
+	fn development_presets_run_short_slots_and_delivery_epochs() {
 		use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 		for id in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
 			let patch = genesis_config_presets::get_preset(&id.into()).expect("preset exists");
@@ -242,6 +242,9 @@ mod tests {
 				let s = pallet_delivery::Schedule::<Runtime>::get();
 				assert_eq!((s.epoch_length, s.claim_window, s.proof_window), (10, 3, 3), "{id}");
 				assert!(pallet_delivery::AllowLocalEndpoints::<Runtime>::get(), "{id}");
+				// 2-second slots, which Aura and the timestamp read alike.
+				assert_eq!(Aura::slot_duration(), 2_000, "{id}");
+				assert_eq!(<Runtime as pallet_timestamp::Config>::MinimumPeriod::get(), 1_000, "{id}");
 			});
 		}
 		// A genesis without a delivery section runs the real network's schedule.
@@ -249,6 +252,9 @@ mod tests {
 			let s = pallet_delivery::Schedule::<Runtime>::get();
 			assert_eq!((s.epoch_length, s.claim_window, s.proof_window), (10 * MINUTES, 2 * MINUTES, 10 * MINUTES));
 			assert!(!pallet_delivery::AllowLocalEndpoints::<Runtime>::get());
+			// …and its 6-second slots.
+			assert_eq!(Aura::slot_duration(), SLOT_DURATION);
+			assert_eq!(<Runtime as pallet_timestamp::Config>::MinimumPeriod::get(), SLOT_DURATION / 2);
 		});
 	}
 

@@ -2,10 +2,10 @@
 //! (`scripts/bench.sh capacity` runs it and writes `BENCHMARKS.md`).
 //!
 //! One `vidchain-node --dev` whose chain spec is the development preset with a real network's
-//! delivery windows (claims for 20 blocks, proofs for 100) and thousands of funded accounts. Each
-//! phase pre-signs every transaction, submits them all at once (`author_submitExtrinsic`) and
-//! follows the blocks until all are in, recording per block how many it holds, the normal class's
-//! weight and length. Side by side in one run:
+//! 6-second slots and delivery windows (claims for 20 blocks, proofs for 100) and thousands of
+//! funded accounts. Each phase pre-signs every transaction, submits them all at once
+//! (`author_submitExtrinsic`) and follows the blocks until all are in, recording per block how
+//! many it holds, the normal class's weight and length. Side by side in one run:
 //!
 //! 1. `Balances.transfer_keep_alive` from many senders (the anchor);
 //! 2. `Delivery.register_edge` of every edge (setup, reported too);
@@ -101,7 +101,7 @@ fn key(kind: u8, i: u32) -> Keypair {
 	Keypair::from_secret_key(seed).expect("any 32 bytes are a mini secret key")
 }
 
-/// The dev chain spec with a real network's delivery windows and `funded` accounts.
+/// The dev chain spec with a real network's slots and delivery windows, and `funded` accounts.
 fn chain_spec(funded: &[(&Keypair, u128)]) -> Result<serde_json::Value> {
 	let out = Command::new(node_binary()?).args(["build-spec", "--chain", "dev"]).output()?;
 	if !out.status.success() {
@@ -114,6 +114,9 @@ fn chain_spec(funded: &[(&Keypair, u128)]) -> Result<serde_json::Value> {
 		let amount = u64::try_from(*amount).context("a genesis balance above u64")?;
 		balances.push(serde_json::json!([k.public_key().to_account_id().to_string(), amount]));
 	}
+	// A real network's 6-second slots (the development preset runs 2-second ones): a block is
+	// built for two thirds of a slot, so the slot bounds what it holds.
+	patch["validators"] = serde_json::json!({ "slotDuration": vidchain_primitives::SLOT_DURATION });
 	patch["delivery"] = serde_json::json!({
 		"epochLength": EPOCH, "claimWindow": CLAIM_WINDOW, "proofWindow": PROOF_WINDOW, "allowLocalEndpoints": true,
 	});

@@ -1,4 +1,5 @@
-//! # pallet-validators: who validates Vidchain, changed by root until governance exists
+//! # pallet-validators: who validates Vidchain, changed by root until governance exists, and
+//! how long their slots last
 //!
 //! A Vidchain validator authors blocks with Aura, finalizes them with GRANDPA and samples edges
 //! with its off-chain worker, whose `vocw` key is its Aura key (pallet-delivery takes sample
@@ -13,9 +14,9 @@
 //! write the sets so, and [`Pallet::add_validator`] appends to both.
 //!
 //! Only [`Config::AdminOrigin`] may call them (root, through `sudo`, on Vidchain today; a
-//! governance origin once governance exists). The pallet keeps no storage of its own: the
+//! governance origin once governance exists). The pallet keeps no copy of the set: the
 //! consensus pallets' sets, which zombienet and chain specs write at genesis, stay the one
-//! source of truth.
+//! source of truth. Its one storage item is the slot duration (below).
 //!
 //! ## When a change takes effect
 //! - **Aura** authors from the new set from the next block on (the node reads the authorities of
@@ -24,6 +25,15 @@
 //!   the old set, and the voters hand over to the new set from there. GRANDPA takes one pending
 //!   change at a time, so a second change in the same block fails with
 //!   [`Error::ChangePending`] and changes nothing; send it in a later block.
+//!
+//! ## How long a slot lasts
+//! Validators author one block a slot. The slot's length is a genesis setting of this pallet
+//! ([`SlotDuration`]; a chain spec that sets none gets [`Config::DefaultSlotDuration`], 6 s on
+//! Vidchain): the runtime hands it to Aura as its slot duration through [`SlotDurationOf`] and to
+//! the timestamp pallet as half its minimum period through [`MinimumPeriodOf`], so the two never
+//! disagree. Development presets run short slots; a real network keeps the default. No call
+//! changes it: nodes read the slot duration once, at start, and a chain whose slots changed
+//! length under them would stop.
 //!
 //! ## Operating it safely
 //! GRANDPA finalizes with more than two thirds of the set. Adding a validator whose node is not
@@ -47,6 +57,27 @@ mod mock;
 mod tests;
 pub mod weights;
 
+/// The shortest slot a genesis may set, in milliseconds: a validator has about two thirds of a
+/// slot to author its block, and gossip needs the rest.
+pub const MIN_SLOT_DURATION: u64 = 1_000;
+
+/// Aura's slot duration (`pallet_aura::Config::SlotDuration`): this chain's [`SlotDuration`].
+pub struct SlotDurationOf<T>(core::marker::PhantomData<T>);
+impl<T: Config> frame_support::traits::Get<u64> for SlotDurationOf<T> {
+	fn get() -> u64 {
+		Pallet::<T>::slot_duration()
+	}
+}
+
+/// The timestamp's minimum period (`pallet_timestamp::Config::MinimumPeriod`): half of this
+/// chain's [`SlotDuration`], as Aura expects.
+pub struct MinimumPeriodOf<T>(core::marker::PhantomData<T>);
+impl<T: Config> frame_support::traits::Get<u64> for MinimumPeriodOf<T> {
+	fn get() -> u64 {
+		Pallet::<T>::slot_duration() / 2
+	}
+}
+
 /// A validator's GRANDPA key (ed25519).
 pub type GrandpaId = pallet_grandpa::AuthorityId;
 
@@ -62,7 +93,8 @@ pub mod pallet {
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
-	/// Configuration: who may change the set, and the weights.
+	/// Configuration: who may change the set, the slot duration of a genesis that sets none, and
+	/// the weights.
 	#[pallet::config]
 	pub trait Config:
 		frame_system::Config<RuntimeEvent: From<Event<Self>>>
@@ -72,8 +104,51 @@ pub mod pallet {
 		/// Who may add and remove validators: root on Vidchain until governance exists.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// Milliseconds per slot on a chain whose genesis sets no [`SlotDuration`]. At least
+		/// [`MIN_SLOT_DURATION`] and even (the timestamp's minimum period is half a slot).
+		#[pallet::constant]
+		type DefaultSlotDuration: Get<u64>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
+	}
+
+	/// Milliseconds per slot, set at genesis (absent: [`Config::DefaultSlotDuration`]); read it
+	/// with [`Pallet::slot_duration`]. Fixed for the chain's life: no call writes it.
+	#[pallet::storage]
+	pub type SlotDuration<T: Config> = StorageValue<_, u64, OptionQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Milliseconds per slot (0: [`Config::DefaultSlotDuration`]). At least
+		/// [`MIN_SLOT_DURATION`] and even.
+		pub slot_duration: u64,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if self.slot_duration != 0 {
+				assert!(
+					Pallet::<T>::slot_duration_is_valid(self.slot_duration),
+					"validators genesis: slot_duration must be even and at least {MIN_SLOT_DURATION} ms"
+				);
+				SlotDuration::<T>::put(self.slot_duration);
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(
+				Pallet::<T>::slot_duration_is_valid(T::DefaultSlotDuration::get()),
+				"DefaultSlotDuration must be even and at least {MIN_SLOT_DURATION} ms"
+			);
+		}
 	}
 
 	#[pallet::event]

@@ -1,5 +1,6 @@
 //! A mock runtime for pallet-validators' tests: System, Timestamp, Aura (sr25519 keys, as on
-//! Vidchain), Grandpa and Validators, with root as the admin origin and a set of at most 4.
+//! Vidchain), Grandpa and Validators, with root as the admin origin, a set of at most 4, and
+//! Aura's slot and the timestamp's period read from pallet-validators as on Vidchain.
 
 use crate as pallet_validators;
 use frame_support::{
@@ -51,7 +52,7 @@ impl frame_system::Config for Test {
 impl pallet_timestamp::Config for Test {
 	type Moment = u64;
 	type OnTimestampSet = Aura;
-	type MinimumPeriod = ConstU64<1>;
+	type MinimumPeriod = pallet_validators::MinimumPeriodOf<Test>;
 	type WeightInfo = ();
 }
 
@@ -60,7 +61,7 @@ impl pallet_aura::Config for Test {
 	type DisabledValidators = ();
 	type MaxAuthorities = ConstU32<4>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
-	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Test>;
+	type SlotDuration = pallet_validators::SlotDurationOf<Test>;
 }
 
 impl pallet_grandpa::Config for Test {
@@ -75,6 +76,7 @@ impl pallet_grandpa::Config for Test {
 
 impl pallet_validators::Config for Test {
 	type AdminOrigin = EnsureRoot<u64>;
+	type DefaultSlotDuration = ConstU64<DEFAULT_SLOT_DURATION>;
 	type WeightInfo = ();
 }
 
@@ -88,9 +90,20 @@ pub fn grandpa(i: u8) -> crate::GrandpaId {
 	ed25519::Public::from_raw([i; 32]).into()
 }
 
+/// The mock's slot duration when its genesis sets none (ms).
+pub const DEFAULT_SLOT_DURATION: u64 = 6_000;
+
 /// Validators 1 and 2 at genesis, in both sets; at block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	new_test_ext_with_slot(0)
+}
+
+/// [`new_test_ext`] whose genesis sets `slot_duration` (0: none, the default).
+pub fn new_test_ext_with_slot(slot_duration: u64) -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_validators::GenesisConfig::<Test> { slot_duration, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	pallet_aura::GenesisConfig::<Test> { authorities: vec![aura(1), aura(2)] }
 		.assimilate_storage(&mut storage)
 		.unwrap();

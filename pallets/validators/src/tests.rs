@@ -181,3 +181,69 @@ fn one_change_per_block() {
 		assert_eq!(grandpa_set(), vec![grandpa(1), grandpa(2), grandpa(3), grandpa(4)]);
 	});
 }
+
+/// Start block 2 as Aura's `slot` (the pre-runtime digest a block author writes), then set its
+/// timestamp to `now` as the block's inherent does: Aura panics unless `now` falls in `slot` at
+/// this chain's slot duration, and the timestamp pallet unless `now` is half a slot past its last.
+fn author_block_2(slot: u64, now: u64) {
+	use codec::Encode;
+	let pre = DigestItem::PreRuntime(AURA_ENGINE_ID, sp_consensus_aura::Slot::from(slot).encode());
+	System::initialize(&2, &Default::default(), &sp_runtime::Digest { logs: vec![pre] });
+	<Aura as frame_support::traits::OnInitialize<u64>>::on_initialize(2);
+	assert_ok!(Timestamp::set(RuntimeOrigin::none(), now));
+}
+
+#[test]
+fn a_genesis_without_a_slot_duration_runs_the_default() {
+	use frame_support::traits::Get;
+	new_test_ext().execute_with(|| {
+		assert_eq!(crate::SlotDuration::<Test>::get(), None);
+		assert_eq!(Validators::slot_duration(), DEFAULT_SLOT_DURATION);
+		assert_eq!(Aura::slot_duration(), DEFAULT_SLOT_DURATION);
+		assert_eq!(<Test as pallet_timestamp::Config>::MinimumPeriod::get(), DEFAULT_SLOT_DURATION / 2);
+		// Slot 50 starts at 50 × 6 s.
+		author_block_2(50, 50 * DEFAULT_SLOT_DURATION);
+	});
+}
+
+#[test]
+fn the_genesis_slot_duration_is_the_one_aura_and_the_timestamp_run() {
+	use frame_support::traits::Get;
+	new_test_ext_with_slot(2_000).execute_with(|| {
+		assert_eq!(crate::SlotDuration::<Test>::get(), Some(2_000));
+		assert_eq!(Aura::slot_duration(), 2_000);
+		assert_eq!(<Test as pallet_timestamp::Config>::MinimumPeriod::get(), 1_000);
+		// A block authored in slot 50 at 100 s is accepted: 100 s is slot 50 at 2-second slots
+		// (slot 16 at the default's 6, which Aura would refuse).
+		author_block_2(50, 100_000);
+	});
+}
+
+#[test]
+#[should_panic(expected = "Timestamp slot must match `CurrentSlot`")]
+fn a_timestamp_outside_its_slot_is_refused_at_the_genesis_slot_duration() {
+	new_test_ext_with_slot(2_000).execute_with(|| {
+		// 300 s is slot 50 at the default 6-second slots, but slot 150 at this chain's 2.
+		author_block_2(50, 300_000);
+	});
+}
+
+#[test]
+#[should_panic(expected = "slot_duration must be even and at least 1000 ms")]
+fn a_genesis_slot_shorter_than_the_minimum_is_refused() {
+	new_test_ext_with_slot(998);
+}
+
+#[test]
+#[should_panic(expected = "slot_duration must be even and at least 1000 ms")]
+fn an_odd_genesis_slot_is_refused() {
+	// Half of it, the timestamp's minimum period, would not be a whole millisecond.
+	new_test_ext_with_slot(2_001);
+}
+
+#[test]
+fn the_shortest_slot_is_accepted() {
+	new_test_ext_with_slot(crate::MIN_SLOT_DURATION).execute_with(|| {
+		assert_eq!(Aura::slot_duration(), crate::MIN_SLOT_DURATION);
+	});
+}

@@ -118,7 +118,8 @@ impl pallet_aura::Config for Runtime {
 	type DisabledValidators = ();
 	type MaxAuthorities = ConstU32<32>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
-	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+	/// The genesis's slot duration (pallet-validators; 6 s unless a development preset sets less).
+	type SlotDuration = pallet_validators::SlotDurationOf<Runtime>;
 }
 
 impl pallet_grandpa::Config for Runtime {
@@ -135,13 +136,17 @@ impl pallet_grandpa::Config for Runtime {
 /// change together.
 impl pallet_validators::Config for Runtime {
 	type AdminOrigin = EnsureRoot<AccountId>;
+	/// A real network's slot: [`SLOT_DURATION`] (6 s), which the block weights and the
+	/// `MINUTES`/`DAYS` block counts assume.
+	type DefaultSlotDuration = ConstU64<SLOT_DURATION>;
 	type WeightInfo = pallet_validators::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;
 	type OnTimestampSet = Aura;
-	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	/// Half the genesis's slot duration, as Aura expects.
+	type MinimumPeriod = pallet_validators::MinimumPeriodOf<Runtime>;
 	type WeightInfo = weights::pallet_timestamp::WeightInfo<Runtime>;
 }
 

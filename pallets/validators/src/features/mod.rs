@@ -2,3 +2,4 @@
 //! the origin and delegate here.
 
 pub mod membership;
+pub mod slots;
