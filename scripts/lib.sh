@@ -24,42 +24,7 @@ claim_target_dir() {
   (cd "$VIDCHAIN_ROOT" && { git ls-files -z --cached --others --exclude-standard
     head=$(sed -n 's/^ref: //p' .git/HEAD 2>/dev/null)
     for f in .git/HEAD .git/packed-refs ${head:+.git/$head}; do if [ -f "$f" ]; then printf '%s\0' "$f"; fi; done; } |
-    python3 -c '
-import filecmp, os, sys
-last, marked = sys.argv[1], sys.argv[2]
-same = new = 0
-dirs = set()
-for path in filter(None, sys.stdin.buffer.read().split(b"\0")):
-    path = os.fsdecode(path)
-    if os.path.islink(path) or not os.path.isfile(path):
-        continue
-    there = os.path.join(last, path) if last else ""
-    if there and os.path.isfile(there) and filecmp.cmp(path, there, shallow=False):
-        st = os.stat(there)
-        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-        same += 1
-    else:
-        os.utime(path)
-        new += 1
-    while path:
-        path = os.path.dirname(path)
-        dirs.add(path or ".")
-# Directories too: cargo takes the newest time under a directory that a build script watches
-# (the runtime'"'"'s), directories included. A file added or changed is marked new above anyway.
-for d in dirs:
-    there = os.path.join(last, d) if last else ""
-    if there and os.path.isdir(there):
-        st = os.stat(there)
-        os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns))
-    else:
-        os.utime(d)
-if last:
-    print(f"== the target directory was last built from {last}: {same} files the same as there "
-          f"take their timestamps from there, {new} are marked new (their crates rebuild) ==")
-elif marked:
-    print(f"== the target directory was last built from {marked}, which is gone: every file is "
-          "marked new (the workspace crates rebuild) ==")
-' "$( [ -n "$last" ] && [ -d "$last" ] && echo "$last")" "$last")
+    python3 "$VIDCHAIN_ROOT/scripts/claim-files.py" "$last")
   echo "$id" > "$mark"
 }
 
