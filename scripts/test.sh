@@ -2,13 +2,14 @@
 # The test command: set up the machine if needed, build everything once, run every suite.
 #   build  the node, the edge and every test target in one `cargo build --workspace --all-targets`:
 #          one feature set, so the test stages below compile nothing again (each says so if
-#          it did).
+#          it did); then the benchmark tests' feature set (stage 2), so that it too is built
+#          before any test runs and a warm cache of this tree builds nothing.
 #   1. Rust unit tests (primitives, pallets, runtime, edge) on mock runtimes, and the edge's
 #      HTTP tests.
 #   2. Every benchmark run once as a test (`--features runtime-benchmarks` on the four pallets):
 #      the one other feature set (benchmarks stay behind the feature), which compiles FRAME's
 #      runtime crates once more with it on a cold cache, nothing on a warm one.
-#   3. Side by side, as they mostly wait on 6-second blocks:
+#   3. Side by side, as they mostly wait on blocks (2-second slots on the development presets):
 #      - Rust end-to-end tests (tests/tests/e2e): the real vidchain-node on loopback, over
 #        JSON-RPC + subxt, four at a time;
 #      - JS client tests (tests/js): the real @polkadot/api 16.5.6 against the real node, two
@@ -51,8 +52,13 @@ stage() {
 start=$(date +%s)
 stage "setup"
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
-stage "build: node, edge and every test target"
-bash scripts/build.sh --all-targets ${VIDCHAIN_TIMINGS:+--timings} || { echo "summary: 0 passed, 1 failed (build)"; exit 1; }
+stage "build: node, edge, every test target, benchmark tests"
+# The benchmark tests: Vidchain's pallets with `runtime-benchmarks`, on their mock runtimes.
+bench_tests=(-p pallet-delivery -p pallet-rewards -p pallet-licenses -p pallet-validators
+  --features pallet-delivery/runtime-benchmarks,pallet-rewards/runtime-benchmarks,pallet-licenses/runtime-benchmarks,pallet-validators/runtime-benchmarks)
+{ bash scripts/build.sh --all-targets ${VIDCHAIN_TIMINGS:+--timings} &&
+  cargo test --locked --release "${bench_tests[@]}" --no-run; } ||
+  { echo "summary: 0 passed, 1 failed (build)"; exit 1; }
 
 passed=0
 failed=0
@@ -97,10 +103,10 @@ count_cargo "$logdir/unit.log"
 check_fresh "$logdir/unit.log" "the unit tests"
 
 stage "benchmark tests (each benchmark once on its mock runtime)"
-cargo test --locked --release -p pallet-delivery -p pallet-rewards -p pallet-licenses -p pallet-validators \
-  --features pallet-delivery/runtime-benchmarks,pallet-rewards/runtime-benchmarks,pallet-licenses/runtime-benchmarks,pallet-validators/runtime-benchmarks benchmarking 2>&1 | tee "$logdir/bench.log"
+cargo test --locked --release "${bench_tests[@]}" benchmarking 2>&1 | tee "$logdir/bench.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 count_cargo "$logdir/bench.log"
+check_fresh "$logdir/bench.log" "the benchmark tests"
 
 # The end-to-end and client suites run side by side: each waits on blocks far more than it
 # computes. Not more than six nodes start at once (four end-to-end tests, two client test

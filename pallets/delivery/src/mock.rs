@@ -202,9 +202,16 @@ impl crate::BenchmarkHelper<ocw_crypto::Public> for MockValidators {
 	}
 }
 
-/// The sr25519 pair of a test account named `name` (`//name`).
+/// The sr25519 pair of a test account named `name` (`//name`: the development phrase, hard
+/// derived by `name`). The phrase's seed is computed once (PBKDF2, milliseconds each time) and
+/// each name derived from it, as `Pair::from_string("//name")` would.
 pub fn pair(name: &str) -> sr25519::Pair {
-	sr25519::Pair::from_string(&format!("//{name}"), None).expect("valid dev seed")
+	use sp_core::crypto::{DeriveJunction, DEV_PHRASE};
+	static ROOT: std::sync::OnceLock<sr25519::Pair> = std::sync::OnceLock::new();
+	let root = ROOT.get_or_init(|| sr25519::Pair::from_string(DEV_PHRASE, None).expect("the dev phrase"));
+	root.derive(core::iter::once(DeriveJunction::from(name).harden()), None)
+		.expect("sr25519 derives hard junctions")
+		.0
 }
 
 /// The account of `//name`.

@@ -2154,3 +2154,13 @@ mod api {
 		});
 	}
 }
+
+/// The mock's `pair(name)` is `//name` of the development phrase, as the node's dev accounts are.
+#[test]
+fn test_accounts_are_the_dev_phrase_derivations() {
+	use sp_core::Pair;
+	for name in ["edge", "viewer", "Alice", "7", "viewer-9999"] {
+		let slow = sp_core::sr25519::Pair::from_string(&format!("//{name}"), None).unwrap();
+		assert_eq!(pair(name).public(), slow.public(), "{name}");
+	}
+}
