@@ -33,6 +33,25 @@ test('system_properties say VID (the native token) and FUEL, with 12 decimals ea
   assert.equal(api.registry.chainTokens[0], 'VID');
 });
 
+test('the development chain runs 2-second slots, and polkadot.js reads them from the chain', async () => {
+  // Set at genesis by the preset (pallet-validators), read alike by Aura and the timestamp.
+  assert.equal((await api.query.validators.slotDuration()).unwrap().toNumber(), 2000);
+  assert.equal(api.consts.validators.defaultSlotDuration.toNumber(), 6000, 'a real network\'s slot');
+  assert.equal(api.consts.aura.slotDuration.toNumber(), 2000);
+  assert.equal(api.consts.timestamp.minimumPeriod.toNumber(), 1000);
+  assert.equal((await api.call.auraApi.slotDuration()).toNumber(), 2000, 'what the node authors by');
+  // The tip was authored in the slot its timestamp falls in at 2 s a slot (its Aura pre-digest
+  // names the slot; at 6 s a slot the two would differ threefold).
+  const head = await api.rpc.chain.getHeader();
+  if (head.number.toNumber() < 1) await new Promise((resolve) => setTimeout(resolve, 5000));
+  const tip = await api.rpc.chain.getHeader();
+  const now = (await (await api.at(tip.hash)).query.timestamp.now()).toNumber();
+  const pre = tip.digest.logs.find((log) => log.isPreRuntime && log.asPreRuntime[0].toString() === 'aura');
+  assert.ok(pre, 'an Aura pre-runtime digest');
+  const slot = api.registry.createType('u64', pre.asPreRuntime[1]).toNumber();
+  assert.equal(slot, Math.floor(now / 2000), `block #${tip.number} at ${now} ms in slot ${slot}`);
+});
+
 test('metadata decodes with no custom types', async () => {
   assert.ok(api.runtimeMetadata.version >= 15, `metadata v${api.runtimeMetadata.version}`);
   assert.equal(api.runtimeVersion.specName.toString(), 'vidchain');
