@@ -1,5 +1,11 @@
 # Shell helpers shared by the scripts (sourced after env.sh).
 
+# The benchmark tests: Vidchain's pallets with `runtime-benchmarks`, each benchmark run once on
+# its mock runtime — the one feature set besides the workspace's. `scripts/build.sh
+# --all-targets` builds them; `scripts/test.sh` runs them.
+BENCH_TESTS=(-p pallet-delivery -p pallet-rewards -p pallet-licenses -p pallet-validators
+  --features pallet-delivery/runtime-benchmarks,pallet-rewards/runtime-benchmarks,pallet-licenses/runtime-benchmarks,pallet-validators/runtime-benchmarks)
+
 # The target directory is shared by every checkout on this machine, and cargo judges a workspace
 # crate fresh when its sources are older than its last build: a checkout (a worktree, another
 # clone) whose files are older than another checkout's last build would be handed that build's

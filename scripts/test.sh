@@ -2,8 +2,9 @@
 # The test command: set up the machine if needed, build everything once, run every suite.
 #   build  the node, the edge and every test target in one `cargo build --workspace --all-targets`:
 #          one feature set, so the test stages below compile nothing again (each says so if
-#          it did); then the benchmark tests' feature set (stage 2), so that it too is built
-#          before any test runs and a warm cache of this tree builds nothing.
+#          it did); then (scripts/build.sh does both) the benchmark tests' feature set (stage
+#          2), so that it too is built before any test runs and a warm cache of this tree
+#          builds nothing.
 #   1. Rust unit tests (primitives, pallets, runtime, edge) on mock runtimes, and the edge's
 #      HTTP tests.
 #   2. Every benchmark run once as a test (`--features runtime-benchmarks` on the four pallets):
@@ -31,6 +32,7 @@ for arg in "$@"; do
   esac
 done
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$VIDCHAIN_ROOT"
 
 # Stage timings: `stage NAME` ends the previous stage and starts NAME.
@@ -53,12 +55,7 @@ start=$(date +%s)
 stage "setup"
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 stage "build: node, edge, every test target, benchmark tests"
-# The benchmark tests: Vidchain's pallets with `runtime-benchmarks`, on their mock runtimes.
-bench_tests=(-p pallet-delivery -p pallet-rewards -p pallet-licenses -p pallet-validators
-  --features pallet-delivery/runtime-benchmarks,pallet-rewards/runtime-benchmarks,pallet-licenses/runtime-benchmarks,pallet-validators/runtime-benchmarks)
-{ bash scripts/build.sh --all-targets ${VIDCHAIN_TIMINGS:+--timings} &&
-  cargo test --locked --release "${bench_tests[@]}" --no-run; } ||
-  { echo "summary: 0 passed, 1 failed (build)"; exit 1; }
+bash scripts/build.sh --all-targets ${VIDCHAIN_TIMINGS:+--timings} || { echo "summary: 0 passed, 1 failed (build)"; exit 1; }
 
 passed=0
 failed=0
@@ -103,7 +100,7 @@ count_cargo "$logdir/unit.log"
 check_fresh "$logdir/unit.log" "the unit tests"
 
 stage "benchmark tests (each benchmark once on its mock runtime)"
-cargo test --locked --release "${bench_tests[@]}" benchmarking 2>&1 | tee "$logdir/bench.log"
+cargo test --locked --release "${BENCH_TESTS[@]}" benchmarking 2>&1 | tee "$logdir/bench.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 count_cargo "$logdir/bench.log"
 check_fresh "$logdir/bench.log" "the benchmark tests"

@@ -76,7 +76,7 @@ impl pallet_grandpa::Config for Test {
 
 impl pallet_validators::Config for Test {
 	type AdminOrigin = EnsureRoot<u64>;
-	type DefaultSlotDuration = ConstU64<DEFAULT_SLOT_DURATION>;
+	type DefaultSlotDuration = DefaultSlot;
 	type WeightInfo = ();
 }
 
@@ -92,6 +92,11 @@ pub fn grandpa(i: u8) -> crate::GrandpaId {
 
 /// The mock's slot duration when its genesis sets none (ms).
 pub const DEFAULT_SLOT_DURATION: u64 = 6_000;
+
+frame_support::parameter_types! {
+	/// `Config::DefaultSlotDuration`: [`DEFAULT_SLOT_DURATION`], settable per test thread.
+	pub static DefaultSlot: u64 = DEFAULT_SLOT_DURATION;
+}
 
 /// Validators 1 and 2 at genesis, in both sets; at block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {

@@ -247,3 +247,13 @@ fn the_shortest_slot_is_accepted() {
 		assert_eq!(Aura::slot_duration(), crate::MIN_SLOT_DURATION);
 	});
 }
+
+#[test]
+#[should_panic(expected = "DefaultSlotDuration must be even and at least 1000 ms")]
+fn a_runtime_whose_default_slot_is_too_short_fails_its_integrity_test() {
+	use frame_support::traits::Hooks;
+	<Validators as Hooks<u64>>::integrity_test();
+	// The mock's own default passes; one under the minimum does not.
+	DefaultSlot::set(crate::MIN_SLOT_DURATION - 2);
+	<Validators as Hooks<u64>>::integrity_test();
+}

@@ -42,9 +42,11 @@ test('the development chain runs 2-second slots, and polkadot.js reads them from
   assert.equal((await api.call.auraApi.slotDuration()).toNumber(), 2000, 'what the node authors by');
   // The tip was authored in the slot its timestamp falls in at 2 s a slot (its Aura pre-digest
   // names the slot; at 6 s a slot the two would differ threefold).
-  const head = await api.rpc.chain.getHeader();
-  if (head.number.toNumber() < 1) await new Promise((resolve) => setTimeout(resolve, 5000));
-  const tip = await api.rpc.chain.getHeader();
+  let tip = await api.rpc.chain.getHeader();
+  for (let i = 0; tip.number.toNumber() < 1 && i < 30; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    tip = await api.rpc.chain.getHeader();
+  }
   const now = (await (await api.at(tip.hash)).query.timestamp.now()).toNumber();
   const pre = tip.digest.logs.find((log) => log.isPreRuntime && log.asPreRuntime[0].toString() === 'aura');
   assert.ok(pre, 'an Aura pre-runtime digest');
