@@ -42,16 +42,20 @@ wait_rpc 9944
 sample_video "$work/sample.mp4"
 content=$("$EDGE_BIN" ingest "$work/sample.mp4" --out "$work/content" --chunk-size 262144 --suri //Alice \
   --title "Sample" --register --node ws://127.0.0.1:9944)
-"$EDGE_BIN" register-edge --node ws://127.0.0.1:9944 --operator //Bob --endpoint http://127.0.0.1:8480
+# Serve first, then register: validators sample an edge from the epoch after it registers, and
+# by then it answers.
 "$EDGE_BIN" serve --content-dir "$work/content" --listen 127.0.0.1:8480 --metrics 127.0.0.1:9616 \
   --node ws://127.0.0.1:9944 --operator //Bob > "$work/edge.log" 2>&1 &
 pids+=($!)
+for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:8480/health && break; sleep 0.5; done
+"$EDGE_BIN" register-edge --node ws://127.0.0.1:9944 --operator //Bob --endpoint http://127.0.0.1:8480
 cat <<TXT
 
   Bob's edge serves content $content on http://127.0.0.1:8480 (log: $work/edge.log,
-  metrics: http://127.0.0.1:9616/metrics). Watch it as //Alice, signing receipts:
+  metrics: http://127.0.0.1:9616/metrics). Watch it as //Alice, paying from an escrow of 10 FUEL
+  (the edge takes only receipts someone can pay):
 
-    $EDGE_BIN viewer --content $content --suri //Alice
+    $EDGE_BIN viewer --content $content --suri //Alice --escrow 10
 
   then follow the claim: curl … delivery_claim '["5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty", <epoch>]'.
   Ctrl-C stops everything.

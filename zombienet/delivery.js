@@ -76,7 +76,7 @@ async function run (nodeName, networkInfo) {
     const target = e.current + 1;
     while ((e = await epochNow(pc)).current < target) await sleep(1000);
     const watched = execFileSync(edgeBin, ['viewer', '--node', ws('charlie'), '--content', content, '--edge',
-      bob.address, '--suri', '//Dave', '--chunks-per-receipt', '5'], { timeout: 120000 }).toString().trim();
+      bob.address, '--suri', '//Dave', '--chunks-per-receipt', '5', '--escrow', '10'], { timeout: 120000 }).toString().trim();
     log(`Dave watched through Bob's edge: ${watched} receipts in epoch ${target}`);
     if (watched !== '2') throw new Error(`expected 2 receipts, got ${watched}`);
 

@@ -15,9 +15,11 @@ use sp_core::{sr25519, Pair};
 use sp_runtime::traits::Verify;
 use std::{sync::Arc, time::Instant};
 use vidchain_edge::{
-	claimer::{proof_for, tree_of, Clock},
+	claimer::{proof_for, tree_of},
+	ledger::fake::{self, FakeLedger},
 	receipts::{ReceiptStore, SignedReceipt},
 	server::{Edge, Faults, Intake},
+	state::Clock,
 	store::{self, Store},
 };
 use vidchain_primitives::{delivery::DeliveryReceipt, sampling, AccountId, Hash, Signature};
@@ -95,13 +97,14 @@ async fn main() -> anyhow::Result<()> {
 	// 2. Ingestion through HTTP, durably stored.
 	let clock = Arc::new(Clock::default());
 	clock.set(1);
-	let intake = Intake {
-		receipts: Arc::new(ReceiptStore::open(&dir.join("receipts.redb"))?),
-		operator: edge_account.clone(),
-		genesis,
-		clock,
-		min_price_per_mib: 0,
-	};
+	// The chain in memory (the content registered, every viewer's escrow funded): the figure is
+	// the edge's own work, checks against the chain's facts included, not a node's RPC latency.
+	let ledger = Arc::new(FakeLedger::new(edge_account.clone(), genesis));
+	ledger.register(&m, 1);
+	for v in &viewers {
+		ledger.with(|s| s.escrows.insert(AccountId::from(v.public()), fake::escrow(u128::MAX / 2)));
+	}
+	let intake = Intake::new(Arc::new(ReceiptStore::open(&dir.join("receipts.redb"))?), ledger, clock, 0);
 	let edge = Arc::new(Edge::new(Store::open(&dir.join("content"))?, Faults::default(), Some(intake)));
 	let (tx, rx) = tokio::sync::oneshot::channel();
 	let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -2,7 +2,7 @@
 //! `delivery_*` JSON-RPC methods for reading. Nothing here links the runtime: calls are built
 //! from the metadata by name, their arguments SCALE-encoded with the primitives' types.
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
 use codec::Encode;
 use subxt::{
 	rpcs::{rpc_params, RpcClient},
@@ -12,8 +12,51 @@ use subxt::{
 use subxt_signer::sr25519::Keypair;
 use vidchain_primitives::{
 	delivery::{ClaimView, ContentId, ContentView, DrawView, EdgeView, EpochIndex, EpochInfo, EpochWindows},
+	rewards::{EmissionSchedule, Escrow, PoolView},
 	AccountId, BlockNumber, Hash, Signature,
 };
+
+/// Why a transaction did not go through.
+#[derive(Debug)]
+pub enum SubmitError {
+	/// It was included and failed to dispatch: `Pallet::Error` (or the dispatch error's text).
+	/// Sending the same transaction again fails the same way, unless the chain's state moved.
+	Dispatch(String),
+	/// It did not get that far (connection, pool, signing); trying again may work.
+	Other(anyhow::Error),
+}
+
+impl SubmitError {
+	/// The dispatch error's name, if it failed to dispatch.
+	pub fn dispatch_error(&self) -> Option<&str> {
+		match self {
+			SubmitError::Dispatch(e) => Some(e),
+			SubmitError::Other(_) => None,
+		}
+	}
+}
+
+impl std::fmt::Display for SubmitError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			SubmitError::Dispatch(e) => write!(f, "failed: {e}"),
+			SubmitError::Other(e) => write!(f, "{e:#}"),
+		}
+	}
+}
+
+impl std::error::Error for SubmitError {}
+
+impl From<anyhow::Error> for SubmitError {
+	fn from(e: anyhow::Error) -> Self {
+		SubmitError::Other(e)
+	}
+}
+
+/// A failure before dispatch.
+fn other<E: Into<anyhow::Error>>(e: E) -> SubmitError {
+	SubmitError::Other(e.into())
+}
 
 /// Call arguments already SCALE-encoded (with the primitives' types, which are the runtime's).
 pub struct PreEncoded(pub Vec<u8>);
@@ -115,9 +158,38 @@ impl Chain {
 		Ok(self.rpc.request("delivery_edges", rpc_params![region, limit]).await?)
 	}
 
-	/// `delivery_content`.
+	/// `delivery_content` at the best block.
 	pub async fn content(&self, content: &ContentId) -> Result<Option<ContentView<AccountId, BlockNumber>>> {
-		Ok(self.rpc.request("delivery_content", rpc_params![content]).await?)
+		self.content_at(content, None).await
+	}
+
+	/// `delivery_content` at block `at` (the best block if `None`).
+	pub async fn content_at(
+		&self,
+		content: &ContentId,
+		at: Option<Hash>,
+	) -> Result<Option<ContentView<AccountId, BlockNumber>>> {
+		Ok(self.rpc.request("delivery_content", rpc_params![content, at]).await?)
+	}
+
+	/// The hash of the node's finalized head (`chain_getFinalizedHead`).
+	pub async fn finalized_head(&self) -> Result<Hash> {
+		Ok(self.rpc.request("chain_getFinalizedHead", rpc_params![]).await?)
+	}
+
+	/// `rewards_escrow` at block `at`.
+	pub async fn escrow(&self, viewer: &AccountId, at: Option<Hash>) -> Result<Option<Escrow<BlockNumber>>> {
+		Ok(self.rpc.request("rewards_escrow", rpc_params![viewer.to_string(), at]).await?)
+	}
+
+	/// `rewards_pool` at block `at`.
+	pub async fn pool(&self, content: &ContentId, at: Option<Hash>) -> Result<Option<PoolView<AccountId, BlockNumber>>> {
+		Ok(self.rpc.request("rewards_pool", rpc_params![content, at]).await?)
+	}
+
+	/// `rewards_schedule` at the best block.
+	pub async fn schedule(&self) -> Result<EmissionSchedule> {
+		Ok(self.rpc.request("rewards_schedule", rpc_params![]).await?)
 	}
 
 	/// `delivery_claim`.
@@ -132,30 +204,66 @@ impl Chain {
 
 	/// `licenses_hasAccess`: whether `viewer` may watch `content` now.
 	pub async fn has_access(&self, viewer: &AccountId, content: &ContentId) -> Result<bool> {
-		Ok(self.rpc.request("licenses_hasAccess", rpc_params![viewer.to_string(), content]).await?)
+		self.has_access_at(viewer, content, None).await
+	}
+
+	/// `licenses_hasAccess` at block `at`.
+	pub async fn has_access_at(&self, viewer: &AccountId, content: &ContentId, at: Option<Hash>) -> Result<bool> {
+		Ok(self.rpc.request("licenses_hasAccess", rpc_params![viewer.to_string(), content, at]).await?)
 	}
 
 	/// Sign `call` by `who` and submit it; wait until it is in a best block and return whether
-	/// it dispatched (`Err` with the dispatch error's text if it failed).
-	pub async fn submit(&self, pallet: &'static str, call: &'static str, args: impl Encode, who: &Keypair) -> Result<()> {
+	/// it dispatched ([`SubmitError::Dispatch`] with the error's name if it failed).
+	pub async fn submit(
+		&self,
+		pallet: &'static str,
+		call: &'static str,
+		args: impl Encode,
+		who: &Keypair,
+	) -> Result<(), SubmitError> {
+		self.submit_until(pallet, call, args, who, false).await
+	}
+
+	/// [`Chain::submit`], waiting until the transaction's block is finalized.
+	pub async fn submit_finalized(
+		&self,
+		pallet: &'static str,
+		call: &'static str,
+		args: impl Encode,
+		who: &Keypair,
+	) -> Result<(), SubmitError> {
+		self.submit_until(pallet, call, args, who, true).await
+	}
+
+	async fn submit_until(
+		&self,
+		pallet: &'static str,
+		call: &'static str,
+		args: impl Encode,
+		who: &Keypair,
+		finalized: bool,
+	) -> Result<(), SubmitError> {
+		use subxt::{error::TransactionEventsError as E, transactions::TransactionStatus as S};
 		let payload = RawCall { pallet, call, args: PreEncoded(args.encode()) };
-		let at = self.api.at_current_block().await?;
-		let mut progress = at.transactions().sign_and_submit_then_watch_default(&payload, who).await?;
+		let at = self.api.at_current_block().await.map_err(other)?;
+		let mut progress =
+			at.transactions().sign_and_submit_then_watch_default(&payload, who).await.map_err(other)?;
 		while let Some(status) = progress.next().await {
-			use subxt::transactions::TransactionStatus as S;
-			match status? {
-				S::InBestBlock(block) | S::InFinalizedBlock(block) => {
-					return match block.wait_for_success().await {
-						Ok(_) => Ok(()),
-						Err(e) => bail!("{pallet}.{call} failed: {e}"),
-					};
-				},
-				S::Error { message } | S::Invalid { message } | S::Dropped { message } => {
-					bail!("{pallet}.{call} not included: {message}")
-				},
+			let block = match status.map_err(other)? {
+				S::InBestBlock(block) if !finalized => block,
+				S::InFinalizedBlock(block) => block,
+				S::Error { message } | S::Invalid { message } | S::Dropped { message } =>
+					return Err(anyhow!("{pallet}.{call} not included: {message}").into()),
 				_ => continue,
-			}
+			};
+			return match block.wait_for_success().await {
+				Ok(_) => Ok(()),
+				Err(E::ExtrinsicFailed(subxt::error::DispatchError::Module(m))) =>
+					Err(SubmitError::Dispatch(m.details_string())),
+				Err(E::ExtrinsicFailed(e)) => Err(SubmitError::Dispatch(e.to_string())),
+				Err(e) => Err(anyhow!("{pallet}.{call}: {e}").into()),
+			};
 		}
-		bail!("{pallet}.{call}: the node stopped reporting on it")
+		Err(anyhow!("{pallet}.{call}: the node stopped reporting on it").into())
 	}
 }

@@ -5,41 +5,27 @@
 //! never claimed with another root: a restarted edge resends the same claim if the chain does
 //! not have it yet and the window is still open, and otherwise goes on to the proof. Transient
 //! RPC errors are retried on the next tick; every step is decided from what the chain says.
+//!
+//! Before it builds a claim, the claimer checks every stored receipt against the chain again
+//! ([`crate::state::Intake::still_provable`]) and leaves out those the chain would refuse by
+//! now (their content retired or re-registered since): it never sends a claim it cannot prove.
+//! A claim or proof the chain refuses with a dispatch error that would repeat is not sent again
+//! (logged, counted in `dispatch_errors_total`); only `ProofWindowNotOpen`, which passes, is
+//! retried.
 
 use crate::{
-	chain::Chain,
+	ledger::Ledger,
+	metrics::Metrics,
 	receipts::{ClaimRecord, ClaimStage, ReceiptStore, SignedReceipt},
+	state::{Clock, Edge, Intake},
 };
 use anyhow::{bail, Result};
 use std::{collections::HashMap, sync::Arc, time::Duration};
-use subxt_signer::sr25519::Keypair;
 use vidchain_primitives::{
 	delivery::{ClaimStatus, EpochIndex, ProofLeaf},
 	sum_tree::SumTree,
-	AccountId, Signature,
+	AccountId, Hash, Signature,
 };
-
-/// What the claimer shares with the HTTP side: the current epoch, which receipts must name.
-#[derive(Default)]
-pub struct Clock {
-	epoch: std::sync::atomic::AtomicU32,
-	known: std::sync::atomic::AtomicBool,
-}
-
-impl Clock {
-	/// The current epoch, once the chain has been read.
-	pub fn epoch(&self) -> Option<EpochIndex> {
-		use std::sync::atomic::Ordering::Acquire;
-		self.known.load(Acquire).then(|| self.epoch.load(Acquire))
-	}
-
-	/// Set the current epoch.
-	pub fn set(&self, epoch: EpochIndex) {
-		use std::sync::atomic::Ordering::Release;
-		self.epoch.store(epoch, Release);
-		self.known.store(true, Release);
-	}
-}
 
 /// The sum tree over `receipts`.
 pub fn tree_of(receipts: &[SignedReceipt]) -> Result<SumTree> {
@@ -102,29 +88,27 @@ impl Trees {
 }
 
 /// Run the epoch loop of `edge` (which must have an intake) until the process stops.
-pub async fn run(chain: Chain, operator: Keypair, edge: Arc<crate::server::Edge>) {
-	let me = crate::chain::account_id(&operator);
-	let intake = edge.intake.as_ref().expect("an edge that claims takes receipts");
+pub async fn run(edge: Arc<Edge>) {
+	let Some(intake) = edge.intake.as_ref() else { return };
 	let mut trees = Trees::default();
 	loop {
-		if let Err(e) = tick(&chain, &operator, &me, &intake.receipts, &intake.clock, &edge.metrics, &mut trees).await {
+		if let Err(e) = tick(&edge, intake, &mut trees).await {
 			tracing::warn!(error = %format!("{e:#}"), "epoch step failed; retrying");
 		}
 		tokio::time::sleep(Duration::from_secs(1)).await;
 	}
 }
 
+/// Whether a dispatch error of `submit_proof` passes with time (the proof window opens).
+fn transient(dispatch_error: &str) -> bool {
+	dispatch_error.ends_with("ProofWindowNotOpen")
+}
+
 /// One look at the chain: claim, prove or close every epoch that is due.
-async fn tick(
-	chain: &Chain,
-	operator: &Keypair,
-	me: &AccountId,
-	store: &ReceiptStore,
-	clock: &Clock,
-	metrics: &crate::metrics::Metrics,
-	trees: &mut Trees,
-) -> Result<()> {
-	let info = chain.epoch().await?;
+pub async fn tick(edge: &Edge, intake: &Intake, trees: &mut Trees) -> Result<()> {
+	let (ledger, store, clock, metrics): (&dyn Ledger, &ReceiptStore, &Clock, &Metrics) =
+		(&*intake.ledger, &intake.receipts, &intake.clock, &edge.metrics);
+	let info = ledger.epoch().await?;
 	clock.set(info.current);
 	for epoch in store.epochs()? {
 		if epoch >= info.current {
@@ -135,47 +119,73 @@ async fn tick(
 			trees.forget(epoch);
 			continue;
 		}
-		let w = chain.windows(epoch).await?;
-		let t = trees.get(store, epoch, record.is_some())?;
-		let (receipts, tree) = (&t.0, &t.1);
-		let root = tree.root();
-		let on_chain = chain.claim(me, epoch).await?;
+		let w = ledger.windows(epoch).await?;
+		let on_chain = ledger.claim(epoch).await?;
 		match (record, on_chain) {
 			(_, Some(c)) if c.status == ClaimStatus::Verified => {
-				mark(store, epoch, tree, ClaimStage::Proven)?;
+				let t = trees.get(store, epoch, true)?;
+				mark(store, epoch, &t.1, ClaimStage::Proven)?;
 				tracing::info!(epoch, bytes = c.total_bytes, "claim verified");
 			},
 			(_, Some(c)) if c.status == ClaimStatus::Rejected => {
-				mark(store, epoch, tree, ClaimStage::Closed)?;
+				let t = trees.get(store, epoch, true)?;
+				mark(store, epoch, &t.1, ClaimStage::Closed)?;
 				tracing::error!(epoch, "claim rejected: no valid proof in its window");
 			},
 			(None, None) if info.now >= w.claims_from && info.now < w.seed_block => {
+				// The last look at the chain before the claim is fixed: receipts it would refuse
+				// by now are left out (and deleted), so the claim can be proven whatever is drawn.
+				let receipts = store.epoch(epoch)?;
+				let keep = intake.still_provable(&edge.store, epoch, &receipts).await?;
+				let keep: std::collections::HashSet<u32> =
+					receipts.iter().zip(keep).filter(|(_, k)| *k).map(|((r, _), _)| r.position()).collect();
 				// Seal first: whatever happens next, this epoch has this claim and no other, and no
 				// receipt is stored beside it.
-				let Some(r) = store.seal(epoch, |receipts| record_of(receipts, ClaimStage::Claimed))? else { continue };
+				let sealed = store.seal(epoch, |(r, _)| keep.contains(&r.position()), |receipts| {
+					if receipts.is_empty() {
+						return Ok(ClaimRecord { root: Hash::zero(), total_bytes: 0, receipt_count: 0, stage: ClaimStage::Closed });
+					}
+					record_of(receipts, ClaimStage::Claimed)
+				})?;
+				let Some((r, dropped)) = sealed else { continue };
+				if dropped > 0 {
+					metrics.receipts_dropped.inc_by(dropped as u64);
+					tracing::warn!(epoch, dropped, "left receipts out of the claim: the chain would refuse them now");
+				}
+				if r.receipt_count == 0 {
+					tracing::warn!(epoch, "nothing left to claim");
+					continue;
+				}
 				tracing::info!(epoch, receipts = r.receipt_count, bytes = r.total_bytes, "claiming");
 				metrics.claims.inc();
-				chain.submit("Delivery", "submit_claim", (epoch, r.root, r.total_bytes, r.receipt_count), operator).await?;
+				send_claim(ledger, store, metrics, epoch, r).await?;
 			},
 			(Some(r), None) if info.now >= w.claims_from && info.now < w.seed_block => {
+				let t = trees.get(store, epoch, true)?;
+				let root = t.1.root();
 				if r.root != root.hash {
 					bail!("epoch {epoch}: the stored receipts no longer give the recorded claim");
 				}
 				tracing::info!(epoch, "resending the recorded claim");
 				metrics.claims.inc();
-				chain.submit("Delivery", "submit_claim", (epoch, root.hash, root.sum, tree.len()), operator).await?;
+				send_claim(ledger, store, metrics, epoch, r).await?;
 			},
 			(None, None) if info.now >= w.seed_block => {
-				store.seal(epoch, |receipts| record_of(receipts, ClaimStage::Closed))?;
-				tracing::error!(epoch, receipts = receipts.len(), "claim window missed");
+				let n = store.epoch(epoch)?.len();
+				store.seal(epoch, |_| true, |receipts| record_of(receipts, ClaimStage::Closed))?;
+				tracing::error!(epoch, receipts = n, "claim window missed");
 			},
 			(Some(_), None) if info.now >= w.seed_block => {
-				mark(store, epoch, tree, ClaimStage::Closed)?;
-				tracing::error!(epoch, receipts = receipts.len(), "the claim never made it into a block in its window");
+				let t = trees.get(store, epoch, true)?;
+				mark(store, epoch, &t.1, ClaimStage::Closed)?;
+				tracing::error!(epoch, receipts = t.0.len(), "the claim never made it into a block in its window");
 			},
 			(_, None) => {},
 			(_, Some(c)) => {
 				// Pending: prove once the draw is known, within the proof window.
+				let t = trees.get(store, epoch, true)?;
+				let (receipts, tree) = (&t.0, &t.1);
+				let root = tree.root();
 				if c.root != root.hash || c.total_bytes != root.sum {
 					mark(store, epoch, tree, ClaimStage::Closed)?;
 					bail!("epoch {epoch}: the claim on chain is not the one these receipts give");
@@ -183,18 +193,43 @@ async fn tick(
 				if info.now >= w.proofs_until {
 					continue;
 				}
-				let Some(draw) = chain.draw(me, epoch).await? else { continue };
+				let Some(draw) = ledger.draw(epoch).await? else { continue };
 				if info.now < draw.proofs_from {
 					continue;
 				}
-				let leaves = proof_for(receipts, tree, &draw.offsets)?;
+				let leaves: Vec<ProofLeaf<AccountId, Signature>> = proof_for(receipts, tree, &draw.offsets)?;
 				tracing::info!(epoch, leaves = leaves.len(), "proving");
 				metrics.proofs.inc();
-				chain.submit("Delivery", "submit_proof", (epoch, leaves), operator).await?;
+				if let Err(e) = ledger.submit_proof(epoch, leaves).await {
+					match e.dispatch_error() {
+						Some(name) if !transient(name) => {
+							metrics.dispatch_errors.inc();
+							mark(store, epoch, tree, ClaimStage::Closed)?;
+							tracing::error!(epoch, error = name, "the chain refused the proof; not sending it again");
+						},
+						_ => bail!("epoch {epoch}: submit_proof {e}"),
+					}
+				}
 			},
 		}
 	}
 	Ok(())
+}
+
+/// Send the recorded claim `r` of `epoch`. A dispatch error closes the epoch unless the chain
+/// has the claim after all (a resent claim that was already in: it is proven next).
+async fn send_claim(ledger: &dyn Ledger, store: &ReceiptStore, metrics: &Metrics, epoch: EpochIndex, r: ClaimRecord) -> Result<()> {
+	let Err(e) = ledger.submit_claim(epoch, r.root, r.total_bytes, r.receipt_count).await else { return Ok(()) };
+	match e.dispatch_error() {
+		Some(name) if ledger.claim(epoch).await?.is_none() => {
+			metrics.dispatch_errors.inc();
+			store.set_claim(epoch, ClaimRecord { stage: ClaimStage::Closed, ..r })?;
+			tracing::error!(epoch, error = name, "the chain refused the claim; not sending it again");
+			Ok(())
+		},
+		Some(_) => Ok(()),
+		None => bail!("epoch {epoch}: submit_claim {e}"),
+	}
 }
 
 fn record_of(receipts: &[SignedReceipt], stage: ClaimStage) -> Result<ClaimRecord> {

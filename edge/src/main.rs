@@ -9,10 +9,12 @@ use std::{
 	sync::{atomic::Ordering, Arc},
 };
 use vidchain_edge::{
-	chain,
-	claimer::{self, Clock},
+	access::Licenses,
+	cache::ChunkCache,
+	chain, claimer,
+	ledger::{ChainLedger, Ledger, Questions},
 	receipts::ReceiptStore,
-	server::{ChunkCache, Edge, Faults, Intake, Licenses},
+	state::{Clock, Edge, Faults, Intake, Limits},
 	store::{self, Store},
 	viewer,
 };
@@ -106,6 +108,9 @@ enum Command {
 		/// The lowest price per MiB (FUEL base units) the edge takes receipts at.
 		#[arg(long, default_value_t = 0)]
 		min_price_per_mib: u128,
+		/// Open connections at most (one more is closed at once).
+		#[arg(long, default_value_t = Limits::default().max_connections)]
+		max_connections: usize,
 	},
 	/// Watch a content through an edge: download and check every chunk, sign and post receipts.
 	Viewer {
@@ -127,37 +132,80 @@ enum Command {
 		/// The price per MiB (FUEL base units) the viewer signs.
 		#[arg(long, default_value_t = 1_000_000_000)]
 		price_per_mib: u128,
+		/// FUEL to deposit into the viewer's escrow first (e.g. `10`, `0.5`). Without a sponsor
+		/// pool that pays the edge, the escrow must cover the content at the signed price, or the
+		/// viewer does not start (edges refuse receipts nobody can pay).
+		#[arg(long)]
+		escrow: Option<String>,
 	},
 }
 
 fn account_of(creator: Option<String>, suri: Option<String>) -> Result<AccountId> {
 	match (creator, suri) {
-		(Some(c), _) => AccountId::from_ss58check(&c).map_err(|e| anyhow::anyhow!("--creator {c}: {e:?}")),
+		(Some(c), _) => AccountId::from_ss58check(&c).map_err(|e| anyhow::anyhow!("--creator {c}: not an SS58 address ({e})")),
 		(None, Some(s)) => {
-			let pair = sp_core::sr25519::Pair::from_string(&s, None).map_err(|e| anyhow::anyhow!("--suri: {e:?}"))?;
+			let pair = sp_core::sr25519::Pair::from_string(&s, None)
+				.map_err(|_| anyhow::anyhow!("--suri: not a secret URI (`//Alice`, a mnemonic or a 0x seed)"))?;
 			Ok(AccountId::from(pair.public()))
 		},
 		(None, None) => bail!("name the creator with --creator or --suri"),
 	}
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
+/// FUEL given as a decimal (`10`, `0.5`) in base units.
+fn parse_fuel(text: &str) -> Result<u128> {
+	let bad = || anyhow::anyhow!("{text:?} is not an amount of FUEL (e.g. 10 or 0.5)");
+	let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+	let decimals = vidchain_primitives::FUEL_DECIMALS as usize;
+	if whole.is_empty() && frac.is_empty() || frac.len() > decimals || !format!("{whole}{frac}").bytes().all(|b| b.is_ascii_digit()) {
+		return Err(bad());
+	}
+	let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+	let frac: u128 = if frac.is_empty() { 0 } else { format!("{frac:0<decimals$}").parse().map_err(|_| bad())? };
+	whole.checked_mul(vidchain_primitives::FUEL).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
+}
+
+/// Errors are printed as one chain of reasons (`error: …: …`), with a backtrace only when
+/// `RUST_BACKTRACE` asks for one.
+fn main() -> std::process::ExitCode {
 	tracing_subscriber::fmt()
 		.with_env_filter(
 			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
 		)
 		.with_writer(std::io::stderr)
 		.init();
-	match Cli::parse().command {
+	let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+		Ok(r) => r,
+		Err(e) => {
+			eprintln!("error: starting the async runtime: {e}");
+			return std::process::ExitCode::FAILURE;
+		},
+	};
+	match runtime.block_on(run(Cli::parse().command)) {
+		Ok(()) => std::process::ExitCode::SUCCESS,
+		Err(e) => {
+			if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+				eprintln!("error: {e:?}");
+			} else {
+				eprintln!("error: {e:#}");
+			}
+			std::process::ExitCode::FAILURE
+		},
+	}
+}
+
+async fn run(command: Command) -> Result<()> {
+	match command {
 		Command::Ingest { file, out, chunk_size, creator, suri, title, exclusive, register, node } => {
 			let signer = if register { Some(chain::keypair(suri.as_deref().expect("clap requires --suri"))?) } else { None };
 			let creator = account_of(creator, suri)?;
 			let m = store::ingest(&file, &out, chunk_size, creator, title, exclusive)?;
 			if let Some(signer) = signer {
 				let chain = chain::Chain::connect(&node).await?;
+				// Until finalized: the next transaction of this account (whichever tool sends it)
+				// takes its nonce from the chain, and edges read contents at the finalized block.
 				chain
-					.submit(
+					.submit_finalized(
 						"Delivery",
 						"register_content",
 						(
@@ -175,14 +223,14 @@ async fn main() -> Result<()> {
 				eprintln!("registered on chain");
 			}
 			eprintln!(
-				"ingested {}: {} bytes in {} chunks of {} (manifest root {:?})",
+				"ingested {}: {} bytes in {} chunks of {} (manifest root 0x{})",
 				file.display(),
 				m.total_bytes,
 				m.chunk_count,
 				m.chunk_size,
-				m.manifest_root
+				hex::encode(m.manifest_root)
 			);
-			println!("{:?}", m.content);
+			println!("0x{}", hex::encode(m.content));
 		},
 		Command::Serve {
 			content_dir,
@@ -195,6 +243,7 @@ async fn main() -> Result<()> {
 			operator,
 			receipts_db,
 			min_price_per_mib,
+			max_connections,
 		} => {
 			if !(0.0..=1.0).contains(&corrupt_fraction) {
 				bail!("--corrupt-fraction must be between 0 and 1");
@@ -203,7 +252,6 @@ async fn main() -> Result<()> {
 			if corrupt_fraction > 0.0 {
 				tracing::warn!(corrupt_fraction, "fault switch on: serving corrupt chunks");
 			}
-			let mut claimer = None;
 			let mut licenses = None;
 			let intake = match (node, operator) {
 				(Some(node), Some(operator)) => {
@@ -211,33 +259,31 @@ async fn main() -> Result<()> {
 					let chain = chain::Chain::connect(&node).await?;
 					let me = chain::account_id(&operator);
 					if chain.edge(&me).await?.is_none() {
-						tracing::warn!(%me, "this account runs no edge on chain yet: register it (delivery.registerEdge)");
+						tracing::warn!(%me, "this account runs no edge on chain yet: register it (vidchain-edge register-edge)");
 					}
 					let db = receipts_db.unwrap_or_else(|| content_dir.join(".receipts.redb"));
-					let intake = Intake {
-						receipts: Arc::new(ReceiptStore::open(&db)?),
-						operator: me,
-						genesis: chain.genesis,
-						clock: Arc::new(Clock::default()),
-						min_price_per_mib,
-					};
-					let reader = chain.clone();
+					let ledger: Arc<dyn Ledger> = Arc::new(ChainLedger::new(chain.clone(), operator));
+					let reader = ledger.clone();
 					licenses = Some(Licenses::new(
-						intake.operator.clone(),
+						me,
 						chain.genesis,
 						Arc::new(move |viewer, content| {
 							let reader = reader.clone();
-							Box::pin(async move { reader.has_access(&viewer, &content).await })
+							Box::pin(async move {
+								let mut q = Questions::default();
+								q.access.insert((viewer.clone(), content));
+								Ok(reader.read(q).await?.access.get(&(viewer, content)).copied().unwrap_or(false))
+							})
 						}),
 					));
-					claimer = Some((chain, operator));
-					Some(intake)
+					Some(Intake::new(Arc::new(ReceiptStore::open(&db)?), ledger, Arc::new(Clock::default()), min_price_per_mib))
 				},
 				_ => None,
 			};
 			let faults = Faults::corrupting(corrupt_fraction);
 			faults.stalled.store(stop_answering, Ordering::Relaxed);
-			let mut edge = Edge::new(store, faults, intake);
+			let limits = Limits { max_connections, ..Limits::default() };
+			let mut edge = Edge::with_limits(store, faults, intake, limits);
 			edge.licenses = licenses;
 			edge.cache = ChunkCache::new(cache_mib.saturating_mul(1 << 20));
 			let edge = Arc::new(edge);
@@ -253,8 +299,8 @@ async fn main() -> Result<()> {
 			if stop_answering {
 				tracing::warn!("fault switch on: answering nothing");
 			}
-			if let Some((chain, operator)) = claimer {
-				tokio::spawn(claimer::run(chain, operator, edge.clone()));
+			if edge.intake.is_some() {
+				tokio::spawn(claimer::run(edge.clone()));
 			}
 			let shutdown = async {
 				let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
@@ -271,15 +317,18 @@ async fn main() -> Result<()> {
 			let chain = chain::Chain::connect(&node).await?;
 			let bond = bond_vid.checked_mul(vidchain_primitives::VID).context("--bond-vid too large")?;
 			chain
-				.submit("Delivery", "register_edge", (endpoint.into_bytes(), region.into_bytes(), bond), &chain::keypair(&operator)?)
-				.await?;
-			eprintln!("edge registered");
+				.submit_finalized("Delivery", "register_edge", (endpoint.into_bytes(), region.into_bytes(), bond), &chain::keypair(&operator)?)
+				.await
+				.map_err(|e| anyhow::anyhow!("registering the edge: {e}"))?;
+			eprintln!("edge registered: validators sample it from the next epoch on");
 		},
-		Command::Viewer { node, content, edge, suri, chunks_per_receipt, price_per_mib } => {
+		Command::Viewer { node, content, edge, suri, chunks_per_receipt, price_per_mib, escrow } => {
+			let escrow = escrow.as_deref().map(parse_fuel).transpose().context("--escrow")?;
 			let chain = chain::Chain::connect(&node).await?;
-			let content: vidchain_primitives::Hash = content.parse().map_err(|e| anyhow::anyhow!("--content: {e:?}"))?;
+			let content: vidchain_primitives::Hash =
+				content.parse().map_err(|_| anyhow::anyhow!("--content {content}: not a content id (0x and 64 hex digits)"))?;
 			let edge = edge
-				.map(|e| AccountId::from_ss58check(&e).map_err(|err| anyhow::anyhow!("--edge {e}: {err:?}")))
+				.map(|e| AccountId::from_ss58check(&e).map_err(|err| anyhow::anyhow!("--edge {e}: not an SS58 address ({err})")))
 				.transpose()?;
 			let watch = viewer::Watch {
 				content,
@@ -287,15 +336,16 @@ async fn main() -> Result<()> {
 				viewer: chain::keypair(&suri)?,
 				chunks_per_receipt,
 				price_per_mib,
+				escrow,
 				progress: true,
 			};
 			let s = viewer::watch(&chain, &watch).await?;
 			let secs = s.elapsed.as_secs_f64().max(1e-6);
 			eprintln!(
-				"watched {} chunks ({} bytes) from {:?} in {:.1} s ({:.1} Mbit/s); {} receipts accepted",
+				"watched {} chunks ({} bytes) from edge {} in {:.1} s ({:.1} Mbit/s); {} receipts accepted",
 				s.chunks,
 				s.bytes,
-				s.edge,
+				s.edge.map_or_else(|| "?".into(), |e| e.to_string()),
 				secs,
 				s.bytes as f64 * 8.0 / 1e6 / secs,
 				s.receipts

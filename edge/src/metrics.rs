@@ -22,6 +22,14 @@ pub struct Metrics {
 	pub failures: IntCounter,
 	/// Requests for exclusive content refused (no token, a bad one, or no license).
 	pub access_refused: IntCounter,
+	/// Stored receipts left out of a claim because the chain would refuse them by then (their
+	/// content retired or re-registered before the claim was built).
+	pub receipts_dropped: IntCounter,
+	/// Claims or proofs the chain refused with an error that sending them again would repeat
+	/// (they are not sent again).
+	pub dispatch_errors: IntCounter,
+	/// Connections refused because the edge had as many open as it takes.
+	pub connections_refused: IntCounter,
 }
 
 impl Metrics {
@@ -42,6 +50,9 @@ impl Metrics {
 			proofs: counter("proofs_total", "Proofs sent."),
 			failures: counter("failures_total", "Server-side failures."),
 			access_refused: counter("access_refused_total", "Requests for exclusive content refused."),
+			receipts_dropped: counter("receipts_dropped_total", "Stored receipts left out of a claim: the chain would refuse them."),
+			dispatch_errors: counter("dispatch_errors_total", "Claims or proofs refused by the chain for good (not sent again)."),
+			connections_refused: counter("connections_refused_total", "Connections refused at the connection limit."),
 			registry,
 		}
 	}

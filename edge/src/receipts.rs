@@ -6,7 +6,9 @@
 //! (fsync'ed) before `POST /receipts` answers, so after a crash — `kill -9` included — every
 //! acknowledged receipt is still there, and a second receipt for a taken slot is refused, so no
 //! receipt is counted twice. The store also keeps, per epoch, the claim the edge made of it, so
-//! that a restarted edge never claims an epoch twice.
+//! that a restarted edge never claims an epoch twice, and per epoch and payer the FUEL its
+//! stored receipts could cost that payer (its *exposure*, see [`Charge`]), written in the same
+//! transaction as the receipts, so a restart forgets nothing.
 
 use anyhow::{Context, Result};
 use codec::{Decode, Encode};
@@ -25,6 +27,21 @@ pub type SignedReceipt = (DeliveryReceipt<AccountId>, Signature);
 const RECEIPTS: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("receipts");
 /// The edge's claim of each epoch: SCALE of [`ClaimRecord`].
 const CLAIMS: TableDefinition<u32, &[u8]> = TableDefinition::new("claims");
+/// FUEL the stored receipts of an epoch could cost each payer: `(epoch, SCALE(payer))`.
+const EXPOSURES: TableDefinition<(u32, &[u8]), u128> = TableDefinition::new("exposures");
+
+/// What taking one receipt commits its payer to, as the intake priced it: the receipt is
+/// stored only if the payer's `funds` cover `cost` on top of what the edge already holds from
+/// that payer in the receipt's epoch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Charge {
+	/// The payer (SCALE of `Payer<AccountId>`: the viewer's escrow or the content's pool).
+	pub payer: Vec<u8>,
+	/// What the receipt costs it: its bytes at its price (at least 1 base unit).
+	pub cost: u128,
+	/// What the payer holds for the epoch, as read from the chain.
+	pub funds: u128,
+}
 
 /// What the edge did with an epoch's receipts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
@@ -71,6 +88,16 @@ pub enum Refusal {
 	EpochClaimed,
 	/// Its content is exclusive and its viewer holds no license for it (read from the chain).
 	NoAccess,
+	/// Its content is not registered on chain (finalized).
+	NotOnChain,
+	/// Its content was not live in the receipt's epoch (registered later, or retired before).
+	NotLive,
+	/// The content is registered on chain with other sizes or another root than this edge's
+	/// manifest, or the receipt's range does not fit the registered sizes.
+	SizesDiffer,
+	/// Its payer (the viewer's escrow, or the content's sponsor pool) cannot cover it on top of
+	/// what this edge already holds from that payer in this epoch.
+	Unfunded,
 }
 
 impl Refusal {
@@ -86,6 +113,11 @@ impl Refusal {
 			Refusal::Duplicate => "slot already taken (viewer and session nonce) in this epoch",
 			Refusal::EpochClaimed => "epoch already claimed",
 			Refusal::NoAccess => "exclusive content and the viewer holds no license for it",
+			Refusal::NotOnChain => "content not registered on chain",
+			Refusal::NotLive => "content not live on chain in the receipt's epoch",
+			Refusal::SizesDiffer => "content registered on chain with other sizes, or the range does not fit them",
+			Refusal::Unfunded =>
+				"its payer (escrow or sponsor pool) cannot cover it on top of what this edge already holds from it this epoch",
 		}
 	}
 }
@@ -210,6 +242,7 @@ impl ReceiptStore {
 		let tx = db.begin_write()?;
 		tx.open_table(RECEIPTS)?;
 		tx.open_table(CLAIMS)?;
+		tx.open_table(EXPOSURES)?;
 		tx.commit()?;
 		Ok(ReceiptStore { db })
 	}
@@ -218,11 +251,41 @@ impl ReceiptStore {
 	/// a stored receipt or an earlier one of the batch) or any epoch already claimed, nothing is
 	/// stored and the refusals are returned by index. Returns when the batch is on disk.
 	pub fn insert(&self, receipts: &[SignedReceipt]) -> Result<Result<(), Vec<(usize, Refusal)>>> {
+		self.insert_charged(receipts, &[])
+	}
+
+	/// [`ReceiptStore::insert`], each receipt with its [`Charge`] (`charges[i]` for
+	/// `receipts[i]`; none if `charges` is empty): a receipt whose payer's exposure in its
+	/// epoch would pass the payer's funds is refused (`Unfunded`), and the exposures of the
+	/// stored batch are recorded in the same transaction.
+	pub fn insert_charged(
+		&self,
+		receipts: &[SignedReceipt],
+		charges: &[Charge],
+	) -> Result<Result<(), Vec<(usize, Refusal)>>> {
+		anyhow::ensure!(charges.is_empty() || charges.len() == receipts.len(), "one charge per receipt");
 		let tx = self.db.begin_write()?;
 		let mut refused = Vec::new();
 		{
 			let mut table = tx.open_table(RECEIPTS)?;
 			let claims = tx.open_table(CLAIMS)?;
+			let mut exposures = tx.open_table(EXPOSURES)?;
+			let mut batch: std::collections::HashMap<(u32, &[u8]), u128> = std::collections::HashMap::new();
+			for (i, (r, charge)) in receipts.iter().zip(charges).enumerate() {
+				let key = (r.0.epoch, charge.payer.as_slice());
+				let held = match batch.get(&key) {
+					Some(v) => *v,
+					None => exposures.get(key)?.map_or(0, |v| v.value()),
+				};
+				let after = held.saturating_add(charge.cost);
+				if after > charge.funds {
+					refused.push((i, Refusal::Unfunded));
+				}
+				batch.insert(key, after);
+			}
+			for ((epoch, payer), v) in &batch {
+				exposures.insert((*epoch, *payer), *v)?;
+			}
 			for (i, item) in receipts.iter().enumerate() {
 				let (r, _) = item;
 				if claims.get(r.epoch)?.is_some() {
@@ -239,10 +302,18 @@ impl ReceiptStore {
 		}
 		if !refused.is_empty() {
 			tx.abort()?;
+			refused.sort_by_key(|(i, _)| *i);
+			refused.dedup_by_key(|(i, _)| *i);
 			return Ok(Err(refused));
 		}
 		tx.commit()?;
 		Ok(Ok(()))
+	}
+
+	/// What the stored receipts of `epoch` could cost `payer` (SCALE of `Payer`).
+	pub fn exposure(&self, epoch: EpochIndex, payer: &[u8]) -> Result<u128> {
+		let tx = self.db.begin_read()?;
+		Ok(tx.open_table(EXPOSURES)?.get((epoch, payer))?.map_or(0, |v| v.value()))
 	}
 
 	/// The receipts of `epoch`, in slot order.
@@ -277,23 +348,31 @@ impl ReceiptStore {
 		})
 	}
 
-	/// Seal `epoch`: in one write transaction, read its receipts, build the claim with `build`
-	/// and record it. Receipts posted concurrently are either in the claim or refused
-	/// (`EpochClaimed`), never stored beside it. `None` if the epoch was sealed before.
+	/// Seal `epoch`: in one write transaction, drop its receipts that `keep` refuses (the chain
+	/// would refuse them by now), read the rest, build the claim with `build` and record it.
+	/// Receipts posted concurrently are either in the claim or refused (`EpochClaimed`), never
+	/// stored beside it. `None` if the epoch was sealed before; otherwise the record and how
+	/// many receipts were dropped.
 	pub fn seal(
 		&self,
 		epoch: EpochIndex,
+		keep: impl Fn(&SignedReceipt) -> bool,
 		build: impl FnOnce(&[SignedReceipt]) -> Result<ClaimRecord>,
-	) -> Result<Option<ClaimRecord>> {
+	) -> Result<Option<(ClaimRecord, usize)>> {
 		let tx = self.db.begin_write()?;
 		let record = {
 			let mut claims = tx.open_table(CLAIMS)?;
 			if claims.get(epoch)?.is_some() {
 				None
 			} else {
-				let receipts = read_epoch(&tx.open_table(RECEIPTS)?, epoch)?;
-				let record = build(&receipts)?;
-				claims.insert(epoch, record.encode().as_slice())?;
+				let mut table = tx.open_table(RECEIPTS)?;
+				let all = read_epoch(&table, epoch)?;
+				let (receipts, dropped): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| keep(r));
+				for (r, _) in &dropped {
+					table.remove((epoch, r.position()))?;
+				}
+				let record = (build(&receipts)?, dropped.len());
+				claims.insert(epoch, record.0.encode().as_slice())?;
 				Some(record)
 			}
 		};

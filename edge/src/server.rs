@@ -9,7 +9,7 @@
 //! | `GET /content/{id}/chunks/{i}/proof` | its Merkle path: JSON, or SCALE `ChunkProof` |
 //! | `GET /content/{id}/stream` | the content's bytes as one resource (single `Range` across chunks); also at `stream/{any name}`, for players that filter media URIs by extension |
 //! | `GET /content/{id}/index.m3u8` | for content ingested from HLS: a playlist of byte ranges of `stream/media.<ext>` |
-//! | `POST /receipts` | a SCALE `Vec<(DeliveryReceipt, MultiSignature)>` (at most 1 024, 1 MiB): every receipt checked (edge, current epoch, served content, exact range, price, the viewer's signature for this chain), then all stored durably or none |
+//! | `POST /receipts` | a SCALE `Vec<(DeliveryReceipt, MultiSignature)>` (at most 1 024, 1 MiB): every receipt checked — signature first, then against the chain, then its payer's funds ([`crate::intake`]) — then all stored durably or none; 422 names each refused receipt and why |
 //! | `GET /health` | `ok` |
 //!
 //! Bad input gets a 4xx with a one-line reason and changes nothing: a malformed id or index
@@ -17,24 +17,31 @@
 //! or a chunk outside it (404), a range outside the chunk (416).
 //!
 //! **Exclusive content** is served only to a viewer with access: every request for it carries
-//! a signed [`AccessToken`] (header `x-vidchain-access`, or query `?access=`: hex of the SCALE
+//! a signed [`AccessToken`](vidchain_primitives::licenses::AccessToken) (header `x-vidchain-access`, or query `?access=`: hex of the SCALE
 //! pair `(AccessToken, MultiSignature)`) naming this edge, the content and an expiry at most
 //! ten minutes ahead; the edge checks the signature and then asks the chain
 //! (`licenses_hasAccess`, answers kept for [`ACCESS_CACHE`]) whether the viewer holds a license.
 //! Anything else gets 403 with the reason (400 for a token that does not decode; 503 if the
-//! chain cannot be read). Receipts for exclusive content are taken only from viewers with access.
+//! chain cannot be read). Content is exclusive if its manifest says so *or the chain does*
+//! (read at the finalized block): the chain's flag is what licenses gate. One viewer holds at
+//! most [`crate::access::MAX_STREAMS_PER_VIEWER`] responses of exclusive content open at once
+//! (429 beyond). Receipts for exclusive content are taken only from viewers with access.
 //!
 //! Chunks are read once and kept in memory up to a byte budget ([`ChunkCache`]); a chunk or a
-//! range of one is then sent without a copy.
+//! range of one is then sent without a copy. A range of a chunk that is not in memory reads
+//! only its own bytes from disk, and reads from disk take turns ([`Limits::disk_reads`]).
+//!
+//! **Under abuse** ([`Limits`], enforced by [`crate::serve`]): a bounded number of open
+//! connections (one more is closed at once), a deadline for a request's headers (which also
+//! bounds an idle keep-alive connection), a connection with no byte either way for the idle
+//! timeout is closed, and every request is read and answered within the request timeout (a
+//! trickled body gets 408).
 //!
 //! Fault switches for tests: `corrupt_fraction` serves a fixed share of chunks with one byte
 //! flipped (the same chunks every time, chosen by the chunk's hash); `stalled` takes requests
 //! and never answers them (the binary toggles it on SIGUSR1, or starts with it on).
 
-use crate::{
-	metrics::Metrics,
-	store::{Content, Store},
-};
+use crate::{error::Error, store::Content};
 use axum::{
 	body::{Body, Bytes},
 	extract::{Path, RawQuery, Request, State},
@@ -45,195 +52,27 @@ use axum::{
 	Json, Router,
 };
 use codec::{Decode, Encode};
-use futures::{future::BoxFuture, StreamExt as _};
-use sp_runtime::traits::Verify;
-use std::{
-	collections::HashMap,
-	sync::{
-		atomic::{AtomicBool, Ordering},
-		Arc, Mutex, RwLock,
-	},
-	time::{Duration, Instant},
-};
+use futures::StreamExt as _;
+use std::sync::{atomic::Ordering, Arc};
 use vidchain_primitives::{
 	delivery::ContentId,
-	licenses::{AccessToken, MAX_ACCESS_TOKEN_LIFETIME_MS},
 	manifest::{
 		http::{ACCESS_HEADER, ACCESS_QUERY, SCALE_MEDIA_TYPE},
 		ChunkProof,
 	},
-	AccountId, Hash, Signature as MultiSignature,
+	Hash,
 };
 
-/// Faults the edge can be told to commit (tests and demonstrations only).
-#[derive(Debug, Default)]
-pub struct Faults {
-	/// The share of chunks (0.0–1.0) served with one byte flipped.
-	pub corrupt_fraction: f64,
-	/// Take requests and never answer them.
-	pub stalled: AtomicBool,
-}
-
-impl Faults {
-	/// Serve `fraction` of chunks corrupted.
-	pub fn corrupting(fraction: f64) -> Faults {
-		Faults { corrupt_fraction: fraction, ..Faults::default() }
-	}
-}
-
-/// How long the edge trusts the chain's answer about a viewer's license.
-pub const ACCESS_CACHE: Duration = Duration::from_secs(6);
-
-/// Reads from the chain whether a viewer may watch a content (`licenses_hasAccess`).
-pub type AccessCheck = Arc<dyn Fn(AccountId, ContentId) -> BoxFuture<'static, anyhow::Result<bool>> + Send + Sync>;
-
-/// What the edge needs to serve exclusive content: who it is, which chain, how to read licenses.
-pub struct Licenses {
-	/// The operator's account: tokens must name it.
-	pub edge: AccountId,
-	/// The chain's genesis hash: tokens sign it.
-	pub genesis: Hash,
-	/// Reads a viewer's access from the chain.
-	pub check: AccessCheck,
-	answers: Mutex<HashMap<(AccountId, ContentId), (bool, Instant)>>,
-}
-
-impl Licenses {
-	/// Licenses read through `check` for the edge `edge` of the chain `genesis`.
-	pub fn new(edge: AccountId, genesis: Hash, check: AccessCheck) -> Licenses {
-		Licenses { edge, genesis, check, answers: Mutex::new(HashMap::new()) }
-	}
-
-	/// Whether `viewer` may watch `content`: the chain's answer, kept for [`ACCESS_CACHE`].
-	pub async fn has_access(&self, viewer: &AccountId, content: &ContentId) -> anyhow::Result<bool> {
-		let key = (viewer.clone(), *content);
-		let now = Instant::now();
-		if let Some((yes, at)) = self.answers.lock().expect("not poisoned").get(&key) {
-			if now.duration_since(*at) < ACCESS_CACHE {
-				return Ok(*yes);
-			}
-		}
-		let yes = (self.check)(viewer.clone(), *content).await?;
-		let mut answers = self.answers.lock().expect("not poisoned");
-		answers.retain(|_, (_, at)| now.duration_since(*at) < ACCESS_CACHE);
-		answers.insert(key, (yes, now));
-		Ok(yes)
-	}
-
-	/// The viewer a token admits to `content`, or why not (the license is not read here).
-	pub fn admit(&self, token: &str, content: &ContentId, now_ms: u64) -> Result<AccountId, (StatusCode, &'static str)> {
-		let bytes = hex::decode(token.trim().trim_start_matches("0x"))
-			.map_err(|_| (StatusCode::BAD_REQUEST, "the access token is not hex"))?;
-		let mut input = &bytes[..];
-		let (token, signature) = match <(AccessToken<AccountId>, MultiSignature)>::decode(&mut input) {
-			Ok(t) if input.is_empty() => t,
-			_ => return Err((StatusCode::BAD_REQUEST, "the access token is not SCALE (AccessToken, MultiSignature)")),
-		};
-		if &token.content != content {
-			return Err((StatusCode::FORBIDDEN, "the access token is for another content"));
-		}
-		if token.edge != self.edge {
-			return Err((StatusCode::FORBIDDEN, "the access token is for another edge"));
-		}
-		if token.expires_at_ms <= now_ms {
-			return Err((StatusCode::FORBIDDEN, "the access token has expired"));
-		}
-		if token.expires_at_ms > now_ms.saturating_add(MAX_ACCESS_TOKEN_LIFETIME_MS) {
-			return Err((StatusCode::FORBIDDEN, "the access token lives longer than ten minutes"));
-		}
-		if !signature.verify(&token.signing_payload(&self.genesis)[..], &token.viewer) {
-			return Err((StatusCode::FORBIDDEN, "the access token is not signed by its viewer for this chain"));
-		}
-		Ok(token.viewer)
-	}
-}
-
-/// Chunks kept in memory, up to a byte budget (chunks never change: nothing goes stale). When
-/// a new chunk does not fit, arbitrary ones are dropped until it does.
-pub struct ChunkCache {
-	budget: u64,
-	inner: RwLock<(HashMap<(ContentId, u32), Bytes>, u64)>,
-}
-
-impl ChunkCache {
-	/// A cache of at most `budget` bytes (0: none).
-	pub fn new(budget: u64) -> ChunkCache {
-		ChunkCache { budget, inner: RwLock::new((HashMap::new(), 0)) }
-	}
-
-	fn get(&self, key: &(ContentId, u32)) -> Option<Bytes> {
-		self.inner.read().expect("not poisoned").0.get(key).cloned()
-	}
-
-	fn insert(&self, key: (ContentId, u32), bytes: Bytes) {
-		let len = bytes.len() as u64;
-		if len > self.budget {
-			return;
-		}
-		let mut inner = self.inner.write().expect("not poisoned");
-		let (map, used) = &mut *inner;
-		while *used + len > self.budget {
-			let Some(k) = map.keys().next().copied() else { break };
-			*used -= map.remove(&k).map_or(0, |b| b.len() as u64);
-		}
-		if let Some(old) = map.insert(key, bytes) {
-			*used -= old.len() as u64;
-		}
-		*used += len;
-	}
-}
-
-/// What the edge needs to take receipts: it is connected to a chain and has an operator.
-pub struct Intake {
-	/// Where receipts go.
-	pub receipts: Arc<crate::receipts::ReceiptStore>,
-	/// The operator's account: receipts must name it.
-	pub operator: vidchain_primitives::AccountId,
-	/// The chain's genesis hash: receipts sign it.
-	pub genesis: Hash,
-	/// The current epoch, as the claimer last read it.
-	pub clock: Arc<crate::claimer::Clock>,
-	/// The lowest price per MiB the edge takes.
-	pub min_price_per_mib: u128,
-}
+pub use crate::{
+	access::{AccessCheck, Licenses, ACCESS_CACHE},
+	cache::ChunkCache,
+	state::{Edge, Faults, Intake, Limits, DEFAULT_CACHE_BYTES},
+};
 
 /// The most receipts one `POST /receipts` may carry.
 pub const MAX_RECEIPTS_PER_POST: usize = 1024;
 /// The largest `POST /receipts` body.
 pub const MAX_RECEIPTS_BODY: usize = 1 << 20;
-
-/// The default budget of the chunk cache: 512 MiB.
-pub const DEFAULT_CACHE_BYTES: u64 = 512 << 20;
-
-/// What every handler shares.
-pub struct Edge {
-	/// The contents served.
-	pub store: Store,
-	/// Counters.
-	pub metrics: Metrics,
-	/// Faults to commit.
-	pub faults: Faults,
-	/// Receipt intake (`None`: serve only, `POST /receipts` answers 503).
-	pub intake: Option<Intake>,
-	/// License checks (`None`: exclusive content is refused).
-	pub licenses: Option<Licenses>,
-	/// Chunks in memory.
-	pub cache: ChunkCache,
-}
-
-impl Edge {
-	/// An edge serving `store`, with fresh counters, no license checks and the default cache.
-	pub fn new(store: Store, faults: Faults, intake: Option<Intake>) -> Edge {
-		Edge {
-			store,
-			metrics: Metrics::new(),
-			faults,
-			intake,
-			licenses: None,
-			cache: ChunkCache::new(DEFAULT_CACHE_BYTES),
-		}
-	}
-}
 
 /// The router of an edge.
 pub fn router(edge: Arc<Edge>) -> Router {
@@ -250,6 +89,7 @@ pub fn router(edge: Arc<Edge>) -> Router {
 			"/receipts",
 			axum::routing::post(receipts).layer(axum::extract::DefaultBodyLimit::max(MAX_RECEIPTS_BODY)),
 		)
+		.layer(axum::middleware::from_fn_with_state(edge.clone(), bounded))
 		.layer(axum::middleware::from_fn_with_state(edge.clone(), stall))
 		.with_state(edge)
 }
@@ -262,9 +102,13 @@ async fn stall(State(edge): State<Arc<Edge>>, request: Request, next: Next) -> R
 	next.run(request).await
 }
 
-/// A 4xx/5xx answer with a one-line reason.
-fn refuse(status: StatusCode, reason: impl Into<String>) -> Response {
-	(status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], reason.into() + "\n").into_response()
+/// Every request is read and answered (up to its body, which is streamed) within
+/// `Limits::request_timeout`: a client that trickles a request body holds nothing for longer.
+async fn bounded(State(edge): State<Arc<Edge>>, request: Request, next: Next) -> Response {
+	match tokio::time::timeout(edge.limits.request_timeout, next.run(request)).await {
+		Ok(response) => response,
+		Err(_) => (StatusCode::REQUEST_TIMEOUT, "the request took too long\n").into_response(),
+	}
 }
 
 fn wants_scale(headers: &HeaderMap) -> bool {
@@ -279,20 +123,22 @@ fn scale(body: Vec<u8>) -> Response {
 }
 
 /// A content id from a path: `0x` and 64 hex digits, nothing else.
-fn parse_id(text: &str) -> Result<ContentId, Response> {
-	let hex = text.strip_prefix("0x").ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "a content id is 0x and 64 hex digits"))?;
+fn parse_id(text: &str) -> Result<ContentId, Error> {
+	let bad = || Error::BadRequest("a content id is 0x and 64 hex digits".into());
+	let hex = text.strip_prefix("0x").ok_or_else(bad)?;
 	let mut bytes = [0u8; 32];
 	if hex.len() != 64 || hex::decode_to_slice(hex, &mut bytes).is_err() {
-		return Err(refuse(StatusCode::BAD_REQUEST, "a content id is 0x and 64 hex digits"));
+		return Err(bad());
 	}
 	Ok(Hash::from(bytes))
 }
 
-fn parse_index(text: &str) -> Result<u32, Response> {
+fn parse_index(text: &str) -> Result<u32, Error> {
+	let bad = || Error::BadRequest("a chunk index is a decimal number".into());
 	if text.is_empty() || text.len() > 10 || !text.bytes().all(|b| b.is_ascii_digit()) {
-		return Err(refuse(StatusCode::BAD_REQUEST, "a chunk index is a decimal number"));
+		return Err(bad());
 	}
-	text.parse().map_err(|_| refuse(StatusCode::BAD_REQUEST, "a chunk index is a decimal number"))
+	text.parse().map_err(|_| bad())
 }
 
 /// The access token of a request: the header, else the `access` query parameter.
@@ -307,73 +153,116 @@ fn now_ms() -> u64 {
 	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
+/// Whether `content` is exclusive: in the local manifest, or on chain (read at the finalized
+/// block, when the edge is connected to a chain) — the chain's flag is what licenses gate.
+async fn exclusive(edge: &Edge, content: &Content) -> Result<bool, Error> {
+	if content.manifest.exclusive {
+		return Ok(true);
+	}
+	let Some(intake) = edge.intake.as_ref() else { return Ok(false) };
+	let id = content.manifest.content;
+	match intake.contents([id].into()).await {
+		Ok(c) => Ok(c.get(&id).and_then(Option::as_ref).is_some_and(|c| c.exclusive)),
+		Err(e) => {
+			tracing::warn!(error = %format!("{e:#}"), "reading a content from the chain failed");
+			Err(Error::Unavailable("cannot read the content from the chain now"))
+		},
+	}
+}
+
+/// A content and chunk a request names, served to this requester: for exclusive content, the
+/// open stream slot of the viewer its token admits (a license read from the chain).
+struct Found {
+	content: Arc<Content>,
+	index: u32,
+	slot: Option<crate::access::StreamSlot>,
+}
+
 /// The content and chunk a request names, if the edge serves it to this requester (exclusive
-/// content: a valid access token and a license on chain).
+/// content: a valid access token, a license on chain, and a free stream slot).
 async fn lookup(
 	edge: &Edge,
 	id: &str,
 	index: Option<&str>,
 	headers: &HeaderMap,
 	query: Option<&str>,
-) -> Result<(Arc<Content>, u32), Response> {
+) -> Result<Found, Error> {
 	let id = parse_id(id)?;
 	let index = index.map(parse_index).transpose()?.unwrap_or(0);
-	let content = edge.store.get(&id).ok_or_else(|| refuse(StatusCode::NOT_FOUND, "unknown content"))?;
-	if content.manifest.exclusive {
-		let denied = |status, why: &str| {
+	let content = edge.store.get(&id).ok_or(Error::NotFound("unknown content"))?;
+	let mut slot = None;
+	if exclusive(edge, &content).await? {
+		let denied = |e: Error| {
 			edge.metrics.access_refused.inc();
-			refuse(status, format!("exclusive content: {why}"))
+			match e {
+				Error::Forbidden(why) => Error::Forbidden(format!("exclusive content: {why}")),
+				other => other,
+			}
 		};
 		let Some(licenses) = edge.licenses.as_ref() else {
-			return Err(denied(StatusCode::FORBIDDEN, "this edge is not connected to a chain to check licenses"));
+			return Err(denied(Error::Forbidden("this edge is not connected to a chain to check licenses".into())));
 		};
 		let Some(token) = access_token(headers, query) else {
-			return Err(denied(
-				StatusCode::FORBIDDEN,
-				"send a signed access token (x-vidchain-access header or ?access= query)",
-			));
+			return Err(denied(Error::Forbidden(
+				"send a signed access token (x-vidchain-access header or ?access= query)".into(),
+			)));
 		};
-		let viewer = licenses.admit(&token, &id, now_ms()).map_err(|(status, why)| denied(status, why))?;
+		let viewer = licenses.admit(&token, &id, now_ms()).map_err(denied)?;
 		match licenses.has_access(&viewer, &id).await {
 			Ok(true) => {},
-			Ok(false) => return Err(denied(StatusCode::FORBIDDEN, "the viewer holds no license for it")),
+			Ok(false) => return Err(denied(Error::Forbidden("the viewer holds no license for it".into()))),
 			Err(e) => {
-				tracing::warn!(error = %e, "reading licenses from the chain failed");
-				return Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "cannot read licenses from the chain now"));
+				tracing::warn!(error = %format!("{e:#}"), "reading licenses from the chain failed");
+				return Err(Error::Unavailable("cannot read licenses from the chain now"));
 			},
 		}
+		slot = Some(licenses.open_stream(&viewer).map_err(denied)?);
 	}
 	if index >= content.manifest.chunk_count {
-		return Err(refuse(StatusCode::NOT_FOUND, "no such chunk"));
+		return Err(Error::NotFound("no such chunk"));
 	}
-	Ok((content, index))
+	Ok(Found { content, index, slot })
 }
 
-/// Chunk `index` of `content` as served: from the cache or its file (length checked), with
-/// the corruption fault applied.
-async fn chunk_bytes(edge: &Edge, content: &Content, index: u32) -> Result<Bytes, Response> {
+/// Bytes `from..=to` of chunk `index` of `content` as served: a slice of the cached chunk; the
+/// whole chunk read from its file (length checked) and cached; or, for part of a chunk not in
+/// memory, only those bytes read (not cached). Reads from disk wait for a turn
+/// (`Limits::disk_reads`). The corruption fault is applied.
+async fn chunk_part(edge: &Edge, content: &Content, index: u32, from: u64, to: u64) -> Result<Bytes, Error> {
+	use tokio::io::{AsyncReadExt, AsyncSeekExt};
 	let id = content.manifest.content;
+	let len = content.manifest.chunk_len(index).ok_or(Error::NotFound("no such chunk"))?;
+	let failed = |what: &'static str, detail: String| {
+		edge.metrics.failures.inc();
+		tracing::error!(?id, index, detail, "{what}");
+		Error::Internal { public: what }
+	};
 	let bytes = match edge.cache.get(&(id, index)) {
-		Some(b) => b,
+		Some(b) => b.slice(from as usize..=to as usize),
 		None => {
-			let b = match tokio::fs::read(content.chunk_file(index)).await {
-				Ok(b) => Bytes::from(b),
-				Err(e) => {
-					edge.metrics.failures.inc();
-					tracing::error!(?id, index, error = %e, "chunk file unreadable");
-					return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "chunk unreadable"));
-				},
-			};
-			if Some(b.len() as u64) != content.manifest.chunk_len(index) {
-				edge.metrics.failures.inc();
-				tracing::error!(?id, index, "chunk file has the wrong length");
-				return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "chunk damaged on this edge"));
+			let _turn = edge.disk.acquire().await.map_err(|_| Error::Unavailable("shutting down"))?;
+			let mut file = tokio::fs::File::open(content.chunk_file(index))
+				.await
+				.map_err(|e| failed("chunk unreadable", e.to_string()))?;
+			let on_disk = file.metadata().await.map_err(|e| failed("chunk unreadable", e.to_string()))?.len();
+			if on_disk != len {
+				return Err(failed("chunk damaged on this edge", format!("{on_disk} bytes, not {len}")));
 			}
-			edge.cache.insert((id, index), b.clone());
-			b
+			if from == 0 && to + 1 == len {
+				let mut b = Vec::with_capacity(len as usize);
+				file.read_to_end(&mut b).await.map_err(|e| failed("chunk unreadable", e.to_string()))?;
+				let b = Bytes::from(b);
+				edge.cache.insert((id, index), b.clone());
+				b
+			} else {
+				let mut b = vec![0u8; (to - from + 1) as usize];
+				file.seek(std::io::SeekFrom::Start(from)).await.map_err(|e| failed("chunk unreadable", e.to_string()))?;
+				file.read_exact(&mut b).await.map_err(|e| failed("chunk unreadable", e.to_string()))?;
+				Bytes::from(b)
+			}
 		},
 	};
-	if corrupted(&edge.faults, &content.manifest.chunk_hashes[index as usize]) {
+	if from == 0 && corrupted(&edge.faults, &content.manifest.chunk_hashes[index as usize]) {
 		let mut b = bytes.to_vec();
 		b[0] ^= 0xff;
 		return Ok(Bytes::from(b));
@@ -381,88 +270,27 @@ async fn chunk_bytes(edge: &Edge, content: &Content, index: u32) -> Result<Bytes
 	Ok(bytes)
 }
 
-async fn receipts(State(edge): State<Arc<Edge>>, body: axum::body::Bytes) -> Response {
-	use crate::receipts::{check_batch, SignedReceipt, Terms};
-	use codec::Decode;
-	let Some(intake) = edge.intake.as_ref() else {
-		return refuse(StatusCode::SERVICE_UNAVAILABLE, "this edge takes no receipts (no chain connection)");
-	};
-	let Some(epoch) = intake.clock.epoch() else {
-		return refuse(StatusCode::SERVICE_UNAVAILABLE, "not yet synchronised with the chain");
-	};
+/// `POST /receipts`: see [`crate::intake`] for what is taken and why.
+async fn receipts(State(edge): State<Arc<Edge>>, body: axum::body::Bytes) -> Result<Response, Error> {
+	use crate::receipts::SignedReceipt;
+	let intake = edge.intake.as_ref().ok_or(Error::Unavailable("this edge takes no receipts (no chain connection)"))?;
 	let mut input = &body[..];
 	let batch = match Vec::<SignedReceipt>::decode(&mut input) {
 		Ok(b) if input.is_empty() => b,
-		_ => return refuse(StatusCode::BAD_REQUEST, "the body is not a SCALE Vec<(DeliveryReceipt, MultiSignature)>"),
+		_ => return Err(Error::BadRequest("the body is not a SCALE Vec<(DeliveryReceipt, MultiSignature)>".into())),
 	};
 	if batch.is_empty() || batch.len() > MAX_RECEIPTS_PER_POST {
-		return refuse(StatusCode::BAD_REQUEST, format!("post 1 to {MAX_RECEIPTS_PER_POST} receipts"));
+		return Err(Error::BadRequest(format!("post 1 to {MAX_RECEIPTS_PER_POST} receipts")));
 	}
-	// Receipts for exclusive content count only from viewers with a license (read from the
-	// chain, one question per viewer and content); without license checks, none do.
-	let mut no_access = Vec::new();
-	for (i, (r, _)) in batch.iter().enumerate() {
-		if !edge.store.get(&r.content).is_some_and(|c| c.manifest.exclusive) {
-			continue;
-		}
-		let allowed = match edge.licenses.as_ref() {
-			None => false,
-			Some(l) => match l.has_access(&r.viewer, &r.content).await {
-				Ok(yes) => yes,
-				Err(e) => {
-					tracing::warn!(error = %e, "reading licenses from the chain failed");
-					return refuse(StatusCode::SERVICE_UNAVAILABLE, "cannot read licenses from the chain now");
-				},
-			},
-		};
-		if !allowed {
-			no_access.push((i, crate::receipts::Refusal::NoAccess));
-		}
-	}
-	let edge2 = edge.clone();
-	// Signature checks and the durable write are blocking work.
-	let outcome = tokio::task::spawn_blocking(move || {
-		let intake = edge2.intake.as_ref().expect("checked above");
-		let terms = Terms {
-			edge: &intake.operator,
-			genesis: &intake.genesis,
-			epoch,
-			min_price_per_mib: intake.min_price_per_mib,
-		};
-		let sizes = |c: &Hash| edge2.store.get(c).map(|c| (c.manifest.chunk_size, c.manifest.total_bytes));
-		let mut refused = check_batch(&batch, &terms, sizes);
-		refused.extend(no_access);
-		refused.sort_by_key(|(i, _)| *i);
-		refused.dedup_by_key(|(i, _)| *i);
-		if !refused.is_empty() {
-			return Ok(Err(refused));
-		}
-		intake.receipts.insert(&batch).map(|r| r.map(|()| batch.len()))
-	})
-	.await;
-	match outcome {
-		Ok(Ok(Ok(n))) => {
-			edge.metrics.receipts.inc_by(n as u64);
-			Json(serde_json::json!({ "accepted": n })).into_response()
-		},
-		Ok(Ok(Err(refused))) => {
-			edge.metrics.receipts_refused.inc_by(refused.len() as u64);
-			let refused: Vec<_> = refused
-				.iter()
-				.map(|(i, why)| serde_json::json!({ "index": i, "reason": why.reason() }))
-				.collect();
-			(StatusCode::UNPROCESSABLE_ENTITY, Json(serde_json::json!({ "accepted": 0, "refused": refused })))
-				.into_response()
-		},
-		Ok(Err(e)) => {
-			edge.metrics.failures.inc();
-			tracing::error!(error = %e, "storing receipts failed");
-			refuse(StatusCode::INTERNAL_SERVER_ERROR, "receipts not stored")
+	let n = batch.len() as u64;
+	match intake.take(edge.store.clone(), edge.licenses.as_ref(), batch).await {
+		Ok(stored) => {
+			edge.metrics.receipts.inc_by(stored as u64);
+			Ok(Json(serde_json::json!({ "accepted": stored })).into_response())
 		},
 		Err(e) => {
-			edge.metrics.failures.inc();
-			tracing::error!(error = %e, "receipt check panicked");
-			refuse(StatusCode::INTERNAL_SERVER_ERROR, "receipts not stored")
+			edge.metrics.receipts_refused.inc_by(n);
+			Err(e)
 		},
 	}
 }
@@ -481,11 +309,9 @@ async fn manifest(
 	Path(id): Path<String>,
 	RawQuery(query): RawQuery,
 	headers: HeaderMap,
-) -> Response {
-	match lookup(&edge, &id, None, &headers, query.as_deref()).await {
-		Ok((content, _)) => Json(&content.manifest).into_response(),
-		Err(r) => r,
-	}
+) -> Result<Response, Error> {
+	let found = lookup(&edge, &id, None, &headers, query.as_deref()).await?;
+	Ok(Json(&found.content.manifest).into_response())
 }
 
 async fn proof(
@@ -493,15 +319,10 @@ async fn proof(
 	Path((id, index)): Path<(String, String)>,
 	RawQuery(query): RawQuery,
 	headers: HeaderMap,
-) -> Response {
-	let (content, index) = match lookup(&edge, &id, Some(&index), &headers, query.as_deref()).await {
-		Ok(found) => found,
-		Err(r) => return r,
-	};
-	let Some(proof): Option<ChunkProof> = content.proof(index) else {
-		return refuse(StatusCode::NOT_FOUND, "no such chunk");
-	};
-	if wants_scale(&headers) {
+) -> Result<Response, Error> {
+	let Found { content, index, .. } = lookup(&edge, &id, Some(&index), &headers, query.as_deref()).await?;
+	let proof: ChunkProof = content.proof(index).ok_or(Error::NotFound("no such chunk"))?;
+	Ok(if wants_scale(&headers) {
 		scale(proof.encode())
 	} else {
 		Json(serde_json::json!({
@@ -510,7 +331,7 @@ async fn proof(
 			"siblings": proof.siblings.to_vec(),
 		}))
 		.into_response()
-	}
+	})
 }
 
 /// A single byte range of a body of `len` bytes: `Ok(None)` for no (or an ignorable) Range
@@ -551,47 +372,45 @@ fn corrupted(faults: &Faults, hash: &Hash) -> bool {
 	(x as f64 / u64::MAX as f64) < faults.corrupt_fraction
 }
 
+/// A body that holds `slot` (an open stream of exclusive content) until it has been sent.
+fn body_holding(stream: impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, slot: Option<crate::access::StreamSlot>) -> Body {
+	match slot {
+		None => Body::from_stream(stream),
+		Some(slot) => Body::from_stream(stream.chain(futures::stream::unfold(slot, |slot| async move {
+			drop(slot);
+			None
+		}))),
+	}
+}
+
 async fn chunk(
 	State(edge): State<Arc<Edge>>,
 	Path((id, index)): Path<(String, String)>,
 	RawQuery(query): RawQuery,
 	headers: HeaderMap,
-) -> Response {
-	let (content, index) = match lookup(&edge, &id, Some(&index), &headers, query.as_deref()).await {
-		Ok(found) => found,
-		Err(r) => return r,
-	};
+) -> Result<Response, Error> {
+	let Found { content, index, slot } = lookup(&edge, &id, Some(&index), &headers, query.as_deref()).await?;
 	let hash = content.manifest.chunk_hashes[index as usize];
 	let etag = format!("\"{}\"", hex::encode(hash.as_bytes()));
 	if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
-		return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+		return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
 	}
-	let bytes = match chunk_bytes(&edge, &content, index).await {
-		Ok(b) => b,
-		Err(r) => return r,
-	};
-	let len = bytes.len() as u64;
-	let range = match parse_range(headers.get(header::RANGE), len) {
-		Ok(r) => r,
-		Err(()) => return unsatisfiable(len, "range outside the chunk"),
-	};
-	let body = match range {
-		None => bytes,
-		Some((start, end)) => bytes.slice(start as usize..=end as usize),
-	};
+	let len = content.manifest.chunk_len(index).ok_or(Error::NotFound("no such chunk"))?;
+	let range = parse_range(headers.get(header::RANGE), len)
+		.map_err(|()| Error::RangeNotSatisfiable { len, why: "range outside the chunk" })?;
+	let (start, end) = range.unwrap_or((0, len - 1));
+	let body = chunk_part(&edge, &content, index, start, end).await?;
 	edge.metrics.chunks_served.inc();
 	edge.metrics.bytes_served.inc_by(body.len() as u64);
-	let mut response = ranged(Body::from(body), len, range);
+	let body = match slot {
+		None => Body::from(body),
+		Some(slot) => body_holding(futures::stream::once(async move { Ok(body) }), Some(slot)),
+	};
+	let mut response = ranged(body, len, range);
 	let h = response.headers_mut();
 	h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex is a valid header value"));
 	h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-	response
-}
-
-/// 416 for a range outside a body of `len` bytes.
-fn unsatisfiable(len: u64, why: &str) -> Response {
-	(StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{len}"))], format!("{why}\n"))
-		.into_response()
+	Ok(response)
 }
 
 /// A 200 (whole body of `len` bytes) or 206 (`range` of it) octet-stream answer.
@@ -615,37 +434,30 @@ fn ranged(body: Body, len: u64, range: Option<(u64, u64)>) -> Response {
 }
 
 /// `GET /content/{id}/stream`: the content's bytes as one resource; a single range may span
-/// chunks. The body is streamed chunk by chunk (a whole content is never held at once).
+/// chunks. The body is streamed chunk by chunk (a whole content is never held at once), and
+/// only the bytes of the range are read.
 async fn stream(
 	State(edge): State<Arc<Edge>>,
 	Path(id): Path<String>,
 	RawQuery(query): RawQuery,
 	headers: HeaderMap,
-) -> Response {
-	let (content, _) = match lookup(&edge, &id, None, &headers, query.as_deref()).await {
-		Ok(found) => found,
-		Err(r) => return r,
-	};
+) -> Result<Response, Error> {
+	let Found { content, slot, .. } = lookup(&edge, &id, None, &headers, query.as_deref()).await?;
 	let len = content.manifest.total_bytes;
-	let range = match parse_range(headers.get(header::RANGE), len) {
-		Ok(r) => r,
-		Err(()) => return unsatisfiable(len, "range outside the content"),
-	};
+	let range = parse_range(headers.get(header::RANGE), len)
+		.map_err(|()| Error::RangeNotSatisfiable { len, why: "range outside the content" })?;
 	let (start, end) = range.unwrap_or((0, len - 1));
 	let size = content.manifest.chunk_size as u64;
 	let (first, last) = ((start / size) as u32, (end / size) as u32);
-	// The first chunk is read now, so that an unreadable chunk gets a 500 and not a cut body.
-	let head = match chunk_bytes(&edge, &content, first).await {
-		Ok(b) => b,
-		Err(r) => return r,
-	};
-	let cut = move |i: u32, b: Bytes| {
+	// The part of chunk `i` inside the range.
+	let part = move |i: u32, chunk_len: u64| {
 		let base = i as u64 * size;
-		let from = start.saturating_sub(base) as usize;
-		let to = ((end - base) as usize).min(b.len() - 1);
-		b.slice(from..=to)
+		(start.saturating_sub(base), (end - base).min(chunk_len - 1))
 	};
-	let head = cut(first, head);
+	// The first chunk is read now, so that an unreadable chunk gets a 500 and not a cut body.
+	let first_len = content.manifest.chunk_len(first).ok_or(Error::NotFound("no such chunk"))?;
+	let (from, to) = part(first, first_len);
+	let head = chunk_part(&edge, &content, first, from, to).await?;
 	edge.metrics.bytes_served.inc_by(end - start + 1);
 	let rest = futures::stream::unfold(first + 1, move |i| {
 		let (edge, content) = (edge.clone(), content.clone());
@@ -653,16 +465,18 @@ async fn stream(
 			if i > last {
 				return None;
 			}
-			let item = chunk_bytes(&edge, &content, i)
-				.await
-				.map(|b| cut(i, b))
-				.map_err(|_| std::io::Error::other("chunk unreadable"));
+			let item = async {
+				let chunk_len = content.manifest.chunk_len(i).ok_or(Error::NotFound("no such chunk"))?;
+				let (from, to) = part(i, chunk_len);
+				chunk_part(&edge, &content, i, from, to).await
+			}
+			.await
+			.map_err(|_| std::io::Error::other("chunk unreadable"));
 			Some((item, i + 1))
 		}
 	});
 	let body = futures::stream::once(async move { Ok::<_, std::io::Error>(head) }).chain(rest);
-	
-	ranged(Body::from_stream(body), len, range)
+	Ok(ranged(body_holding(body, slot), len, range))
 }
 
 /// `GET /content/{id}/stream/{name}`: [`stream`] under a file name (ignored).
@@ -671,7 +485,7 @@ async fn stream_named(
 	Path((id, _name)): Path<(String, String)>,
 	query: RawQuery,
 	headers: HeaderMap,
-) -> Response {
+) -> Result<Response, Error> {
 	stream(state, Path(id), query, headers).await
 }
 
@@ -682,20 +496,15 @@ async fn playlist(
 	Path(id): Path<String>,
 	RawQuery(query): RawQuery,
 	headers: HeaderMap,
-) -> Response {
-	let (content, _) = match lookup(&edge, &id, None, &headers, query.as_deref()).await {
-		Ok(found) => found,
-		Err(r) => return r,
-	};
-	let Some(hls) = content.manifest.hls.as_ref() else {
-		return refuse(StatusCode::NOT_FOUND, "this content was not ingested from HLS: no playlist");
-	};
+) -> Result<Response, Error> {
+	let Found { content, .. } = lookup(&edge, &id, None, &headers, query.as_deref()).await?;
+	let hls = content.manifest.hls.as_ref().ok_or(Error::NotFound("this content was not ingested from HLS: no playlist"))?;
 	let name = format!("stream/media.{}", hls.extension);
 	let media = match access_token(&HeaderMap::new(), query.as_deref()) {
 		Some(token) if token.bytes().all(|b| b.is_ascii_hexdigit() || b == b'x') => format!("{name}?{ACCESS_QUERY}={token}"),
 		_ => name,
 	};
-	([(header::CONTENT_TYPE, "application/vnd.apple.mpegurl")], hls.playlist(&media)).into_response()
+	Ok(([(header::CONTENT_TYPE, "application/vnd.apple.mpegurl")], hls.playlist(&media)).into_response())
 }
 
 #[cfg(test)]

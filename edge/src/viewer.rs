@@ -32,8 +32,21 @@ pub struct Watch {
 	pub chunks_per_receipt: u32,
 	/// The price per MiB the viewer signs.
 	pub price_per_mib: u128,
+	/// FUEL (base units) to deposit into the viewer's escrow before watching (`None`: none).
+	pub escrow: Option<u128>,
 	/// Print progress to stderr.
 	pub progress: bool,
+}
+
+/// `amount` FUEL base units as FUEL with its decimals (`1.5 FUEL`).
+pub fn fuel(amount: u128) -> String {
+	let unit = vidchain_primitives::FUEL;
+	let (whole, frac) = (amount / unit, amount % unit);
+	if frac == 0 {
+		return format!("{whole} FUEL");
+	}
+	let frac = format!("{frac:0width$}", width = vidchain_primitives::FUEL_DECIMALS as usize);
+	format!("{whole}.{} FUEL", frac.trim_end_matches('0'))
 }
 
 /// What a watch did.
@@ -71,17 +84,55 @@ async fn get(client: &HttpClient, url: &str, accept_scale: bool, access: Option<
 /// Watch `w.content` on the chain at `chain` (see the module docs).
 pub async fn watch(chain: &Chain, w: &Watch) -> Result<Summary> {
 	let started = Instant::now();
-	let content = chain.content(&w.content).await?.context("no such content on chain")?;
+	let me = account_id(&w.viewer);
+	// Edges take receipts only for content registered in a finalized block: wait for it.
+	let mut content = None;
+	for _ in 0..30 {
+		content = chain.content_at(&w.content, Some(chain.finalized_head().await?)).await?;
+		if content.is_some() || chain.content(&w.content).await?.is_none() {
+			break;
+		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+	let content = content.context("no such content on chain (in a finalized block)")?;
 	if content.retired_at.is_some() {
 		bail!("the content is retired");
 	}
 	let edge = match &w.edge {
 		Some(e) => chain.edge(e).await?.context("no such edge on chain")?,
-		None => chain.edges(None, 1).await?.into_iter().next().context("no active edge on chain")?,
+		None => chain.edges(None, 1).await?.into_iter().next().context(
+			"no active edge on chain: an edge must register (vidchain-edge register-edge) and not be suspended",
+		)?,
 	};
+	// Who pays: the content's sponsor pool if it pays this edge, else the viewer's escrow,
+	// which must cover the whole content at the signed price (edges refuse receipts it cannot).
+	let pool = chain.pool(&w.content, None).await?.filter(|p| p.pays(&edge.edge));
+	if pool.is_none() {
+		if let Some(amount) = w.escrow.filter(|a| *a > 0) {
+			if w.progress {
+				eprintln!("depositing {} into the escrow of {me}…", fuel(amount));
+			}
+			chain
+				.submit_finalized("Rewards", "deposit_escrow", (amount, 0u128), &w.viewer)
+				.await
+				.map_err(|e| anyhow::anyhow!("depositing into the escrow: {e}"))?;
+		}
+		let min = chain.schedule().await?.min_price_per_mib;
+		let needed = crate::intake::cost(content.total_bytes, w.price_per_mib, min);
+		let held = chain.escrow(&me, Some(chain.finalized_head().await?)).await?;
+		let windows = chain.windows(chain.epoch().await?.current).await?;
+		let funds = crate::ledger::escrow_funds(held.as_ref(), windows.proofs_until);
+		if funds < needed {
+			bail!(
+				"the escrow of {me} holds {}; watching this content at {} per MiB costs {}: deposit with --escrow <FUEL>",
+				fuel(funds),
+				fuel(w.price_per_mib.max(min)),
+				fuel(needed),
+			);
+		}
+	}
 	let base = String::from_utf8(edge.endpoint.clone())?.trim_end_matches('/').to_string();
 	let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
-	let me = account_id(&w.viewer);
 	let mut summary = Summary { edge: Some(edge.edge.clone()), ..Default::default() };
 	// Exclusive content: a token signed by the viewer for this edge (the edge reads the license
 	// from the chain); renewed before it expires.

@@ -9,9 +9,10 @@ use hyper::{body::Bytes, Request, StatusCode};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use vidchain_edge::{
-	claimer::Clock,
+	ledger::fake::{self, FakeLedger},
 	receipts::{ReceiptStore, SignedReceipt},
 	server::{Edge, Faults, Intake},
+	state::Clock,
 	store::{self, Manifest, Store},
 };
 use vidchain_primitives::{
@@ -254,15 +255,14 @@ async fn receipts_are_checked_then_stored_all_or_none() {
 	let genesis = Hash::repeat_byte(3);
 	let clock = Arc::new(Clock::default());
 	let db = dir.0.join("receipts.redb");
-	let make_intake = |clock: Arc<Clock>| Intake {
-		receipts: Arc::new(ReceiptStore::open(&db).unwrap()),
-		operator: operator.clone(),
-		genesis,
-		clock,
-		min_price_per_mib: 10,
-	};
-	let server = Server::start_with(&dir, Faults::default(), Some(make_intake(clock.clone()))).await;
 	let viewer = sr25519::Pair::from_string("//viewer", None).unwrap();
+	// The chain: both contents registered, the viewer's escrow funded.
+	let ledger = Arc::new(FakeLedger::new(operator.clone(), genesis));
+	ledger.register(&m, 1);
+	ledger.register(&x, 1);
+	ledger.with(|s| s.escrows.insert(AccountId::from(viewer.public()), fake::escrow(1_000_000)));
+	let intake = Intake::new(Arc::new(ReceiptStore::open(&db).unwrap()), ledger, clock.clone(), 10);
+	let server = Server::start_with(&dir, Faults::default(), Some(intake)).await;
 	let receipt = |nonce: u64, content: Hash, first: u32, count: u32, bytes: u64| DeliveryReceipt {
 		edge: operator.clone(),
 		content,
@@ -503,13 +503,13 @@ async fn exclusive_content_needs_a_signed_token_and_a_license_on_chain() {
 	});
 	let clock = Arc::new(Clock::default());
 	clock.set(7);
-	let intake = Intake {
-		receipts: Arc::new(ReceiptStore::open(&dir.0.join("receipts.redb")).unwrap()),
-		operator: operator.clone(),
-		genesis,
-		clock,
-		min_price_per_mib: 0,
-	};
+	let ledger = Arc::new(FakeLedger::new(operator.clone(), genesis));
+	ledger.register(&x, 1);
+	ledger.register(&m, 1);
+	for who in [&holder, &stranger] {
+		ledger.with(|s| s.escrows.insert(id(who), fake::escrow(1_000_000)));
+	}
+	let intake = Intake::new(Arc::new(ReceiptStore::open(&dir.0.join("receipts.redb")).unwrap()), ledger, clock, 0);
 	let mut edge = Edge::new(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), Some(intake));
 	edge.licenses = Some(Licenses::new(operator.clone(), genesis, check));
 	let server = Server::start_edge(edge).await;

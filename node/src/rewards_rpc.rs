@@ -1,5 +1,5 @@
 //! Vidchain's own JSON-RPC methods over the `RewardsApi` runtime API: `rewards_pending`,
-//! `rewards_epochReport`, `rewards_schedule` and `rewards_escrow`. Each takes an optional block
+//! `rewards_epochReport`, `rewards_schedule`, `rewards_escrow` and `rewards_pool`. Each takes an optional block
 //! hash (default: the best block). Amounts are JSON integers in base units (12 decimals); read
 //! them as big integers, they exceed 2^53.
 
@@ -13,8 +13,8 @@ use jsonrpsee::{
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use vidchain_primitives::{
-	delivery::EpochIndex,
-	rewards::{EmissionSchedule, EpochReport, Escrow, PendingRewards, RewardsApi},
+	delivery::{ContentId, EpochIndex},
+	rewards::{EmissionSchedule, EpochReport, Escrow, PendingRewards, PoolView, RewardsApi},
 	AccountId, BlockNumber, OpaqueBlock as Block,
 };
 
@@ -36,6 +36,10 @@ pub trait RewardsRpc<BlockHash> {
 	/// `viewer`'s escrow (`null` if it has none).
 	#[method(name = "rewards_escrow")]
 	fn escrow(&self, viewer: AccountId, at: Option<BlockHash>) -> RpcResult<Option<Escrow<BlockNumber>>>;
+
+	/// `content`'s sponsor pool (`null` if it has none).
+	#[method(name = "rewards_pool")]
+	fn pool(&self, content: ContentId, at: Option<BlockHash>) -> RpcResult<Option<PoolView<AccountId, BlockNumber>>>;
 }
 
 /// The `rewards_*` methods, answered from the runtime.
@@ -87,5 +91,14 @@ where
 	) -> RpcResult<Option<Escrow<BlockNumber>>> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		self.client.runtime_api().escrow(at, viewer).map_err(api_error)
+	}
+
+	fn pool(
+		&self,
+		content: ContentId,
+		at: Option<<Block as sp_runtime::traits::Block>::Hash>,
+	) -> RpcResult<Option<PoolView<AccountId, BlockNumber>>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		self.client.runtime_api().pool(at, content).map_err(api_error)
 	}
 }

@@ -19,6 +19,31 @@ pub struct Escrow<BlockNumber> {
 	pub unlock_at: Option<BlockNumber>,
 }
 
+/// A content's sponsor pool as `RewardsApi::pool` shows it: FUEL that pays edges for the
+/// content's receipts instead of the viewers' escrows.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct PoolView<AccountId, BlockNumber> {
+	/// Who funded it.
+	pub sponsor: AccountId,
+	/// What is left to pay.
+	pub balance: Balance,
+	/// The price it pays, in FUEL base units per MiB.
+	pub price_per_mib: u128,
+	/// The edges it pays (empty: any edge); receipts of another edge are paid from escrows.
+	pub edges: alloc::vec::Vec<AccountId>,
+	/// When it can be withdrawn, once it is unlocking.
+	pub unlock_at: Option<BlockNumber>,
+}
+
+impl<AccountId: PartialEq, BlockNumber> PoolView<AccountId, BlockNumber> {
+	/// Whether the pool pays for receipts `edge` served.
+	pub fn pays(&self, edge: &AccountId) -> bool {
+		self.edges.is_empty() || self.edges.contains(edge)
+	}
+}
+
 /// Who paid for a drawn receipt.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
@@ -163,7 +188,10 @@ sp_api::decl_runtime_apis! {
 		fn epoch_report(epoch: EpochIndex) -> Option<EpochReport<AccountId>>;
 		/// The emission schedule and the payment split.
 		fn schedule() -> EmissionSchedule;
-		/// `viewer`'s escrow, which an edge reads before it serves.
+		/// `viewer`'s escrow, which an edge reads before it takes the viewer's receipts.
 		fn escrow(viewer: AccountId) -> Option<Escrow<BlockNumber>>;
+		/// `content`'s sponsor pool, which an edge reads before it takes receipts the pool
+		/// pays (`None` if the content has none).
+		fn pool(content: crate::delivery::ContentId) -> Option<PoolView<AccountId, BlockNumber>>;
 	}
 }

@@ -209,7 +209,12 @@ impl_runtime_apis! {
 			Rewards::schedule()
 		}
 		fn escrow(viewer: AccountId) -> Option<vidchain_primitives::rewards::Escrow<BlockNumber>> {
-			pallet_rewards::Escrows::<Runtime>::get(viewer)
+			Rewards::escrow(&viewer)
+		}
+		fn pool(
+			content: vidchain_primitives::delivery::ContentId,
+		) -> Option<vidchain_primitives::rewards::PoolView<AccountId, BlockNumber>> {
+			Rewards::pool_view(&content)
 		}
 	}
 

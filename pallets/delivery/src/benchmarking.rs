@@ -69,11 +69,11 @@ fn add_edge<T: Config>(who: &T::AccountId) {
 		.expect("edge registers");
 }
 
-/// The longest public endpoint.
+/// The longest public endpoint: a public IP literal (what a chain without local endpoints
+/// takes) and a path up to the bound.
 fn max_url<T: Config>() -> BoundedVec<u8, T::MaxEndpointLen> {
-	let mut url = b"https://".to_vec();
-	url.resize(T::MaxEndpointLen::get() as usize - 3, b'x');
-	url.extend_from_slice(b".io");
+	let mut url = b"https://[2001:db8::1]/".to_vec();
+	url.resize(T::MaxEndpointLen::get() as usize, b'x');
 	url.try_into().expect("exactly the bound")
 }
 
@@ -90,6 +90,8 @@ where
 	add_edge::<T>(&edge);
 	let creator = funded::<T>("creator", 0);
 	let content = add_content::<T>(&creator, 0, 1);
+	// Past the new edge's grace: the first epoch it can be reported in.
+	set_block::<T>(Delivery::<T>::epoch_start(T::NewEdgeGraceEpochs::get()));
 	let key = T::AuthorityId::generate_pair(None);
 	T::BenchmarkHelper::make_validator(&key);
 	let report = SampleReport {

@@ -89,7 +89,7 @@
 
 extern crate alloc;
 
-pub use features::edges::is_local_host;
+pub use features::edges::{is_ip_literal, is_local_host};
 pub use features::worker::{Probe, MAX_LISTED_CONTENTS};
 pub use pallet::*;
 pub use types::*;
@@ -281,9 +281,19 @@ pub mod pallet {
 		#[pallet::constant]
 		type ChunksPerSample: Get<u32>;
 
-		/// How long the off-chain worker waits for each HTTP answer of an edge, in milliseconds.
+		/// How long the off-chain worker waits for each HTTP answer of an edge, headers and body
+		/// together, in milliseconds. One run of the worker never takes longer than
+		/// `SampleDeadlineMs × (1 + 2 × ChunksPerSample) × MaxSamplesPerBlock`, whatever the
+		/// edges do.
 		#[pallet::constant]
 		type SampleDeadlineMs: Get<u64>;
+
+		/// Epochs a new edge is left alone for: an edge registered in epoch `e` is first sampled,
+		/// and can first be reported, in epoch `e + NewEdgeGraceEpochs`, so that an operator who
+		/// registers and then starts its server is not judged in between (1 on Vidchain; 0
+		/// judges it at once).
+		#[pallet::constant]
+		type NewEdgeGraceEpochs: Get<EpochIndex>;
 
 		/// Who settles payments for verified claims and shares emission at sealing
 		/// (pallet-rewards on Vidchain; `()` for none).
@@ -478,6 +488,10 @@ pub mod pallet {
 		InvalidEndpoint,
 		/// The endpoint names a loopback, private, link-local or otherwise non-public host.
 		LocalEndpoint,
+		/// On a chain that does not allow local endpoints, an endpoint's host must be a public
+		/// IP literal (`1.2.3.4`, `[2001:db8::1]`): validators' nodes connect to exactly that
+		/// address, where a DNS name could resolve (or rebind) to a private one.
+		EndpointNotAnAddress,
 		/// The edge is suspended or unbonding.
 		EdgeNotActive,
 		/// The edge is not suspended.
@@ -536,6 +550,8 @@ pub mod pallet {
 		AlreadyReported,
 		/// The chunk index is outside the content.
 		ChunkOutOfRange,
+		/// The edge registered too recently to be judged (`NewEdgeGraceEpochs`).
+		EdgeInGrace,
 	}
 
 	#[pallet::hooks]

@@ -74,6 +74,8 @@ parameter_types! {
 	/// Claims sealed per block (tests lower it to spread sealing over blocks).
 	pub static SealPerBlock: u32 = 1_000;
 	pub static ChunksPerSample: u32 = 1;
+	/// 0: most tests judge an edge at once; the grace tests set 1, as Vidchain does.
+	pub static NewEdgeGraceEpochs: u32 = 0;
 }
 
 /// What delivery told the payments seam, in order.
@@ -161,6 +163,7 @@ impl pallet_delivery::Config for Test {
 	type MaxSamplesPerBlock = ConstU32<2>;
 	type ChunksPerSample = ChunksPerSample;
 	type SampleDeadlineMs = ConstU64<2_000>;
+	type NewEdgeGraceEpochs = NewEdgeGraceEpochs;
 	type Payments = RecordedPayments;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -60,7 +60,7 @@ fn register_content(tag: u8) -> H256 {
 fn register_edge(name: &str) {
 	assert_ok!(Delivery::register_edge(
 		RuntimeOrigin::signed(account(name)),
-		bounded(b"https://edge.example/v1"),
+		bounded(b"https://[2001:db8::1]/v1"),
 		bounded(b"eu-west"),
 		MIN_BOND * 2,
 	));
@@ -344,7 +344,7 @@ fn register_edge_refuses_bad_input_without_a_trace() {
 		let reg = |who: &str, endpoint: &[u8], bond: Balance| {
 			Delivery::register_edge(RuntimeOrigin::signed(account(who)), bounded(endpoint), bounded(b"eu"), bond)
 		};
-		let url = b"http://edge.example:8080";
+		let url = b"http://8.8.8.8:8080";
 		assert_noop!(reg("edge", url, MIN_BOND - 1), Error::<Test>::BondTooLow);
 		assert_noop!(reg("edge", b"ftp://x.example", MIN_BOND), Error::<Test>::InvalidEndpoint);
 		assert_noop!(reg("edge", b"https://", MIN_BOND), Error::<Test>::InvalidEndpoint);
@@ -364,13 +364,13 @@ fn update_edge_changes_endpoint_and_region() {
 		let upd = |who: &str, endpoint: &[u8], region: &[u8]| {
 			Delivery::update_edge(RuntimeOrigin::signed(account(who)), bounded(endpoint), bounded(region))
 		};
-		assert_noop!(upd("edge", b"https://new.example", b"us"), Error::<Test>::NotAnEdge);
+		assert_noop!(upd("edge", b"https://8.8.4.4", b"us"), Error::<Test>::NotAnEdge);
 		register_edge("edge");
 		assert_noop!(upd("edge", b"gopher://x.example", b"us"), Error::<Test>::InvalidEndpoint);
 		assert_noop!(upd("edge", b"https://10.1.2.3", b"us"), Error::<Test>::LocalEndpoint);
-		assert_ok!(upd("edge", b"https://new.example", b"us-east"));
+		assert_ok!(upd("edge", b"https://8.8.4.4", b"us-east"));
 		let edge = Edges::<Test>::get(account("edge")).unwrap();
-		assert_eq!(edge.endpoint.as_slice(), b"https://new.example");
+		assert_eq!(edge.endpoint.as_slice(), b"https://8.8.4.4");
 		assert_eq!(edge.region.as_slice(), b"us-east");
 		assert_eq!(last_event(), RuntimeEvent::Delivery(Event::EdgeUpdated { edge: account("edge") }));
 	});
@@ -1094,7 +1094,7 @@ fn a_suspended_edge_resumes_after_the_period_with_its_bond_topped_up() {
 		let content = register_content(1);
 		assert_ok!(Delivery::register_edge(
 			RuntimeOrigin::signed(account("edge")),
-			bounded(b"https://edge.example"),
+			bounded(b"https://8.8.8.8"),
 			bounded(b"eu"),
 			MIN_BOND,
 		));
@@ -1500,7 +1500,7 @@ mod attacks {
 				assert_ok!(<Balances as Mutate<_>>::mint_into(who, MIN_BOND * 3));
 				assert_ok!(Delivery::register_edge(
 					RuntimeOrigin::signed(who.clone()),
-					bounded(b"https://edge.example"),
+					bounded(b"https://8.8.8.8"),
 					bounded(b"eu"),
 					MIN_BOND,
 				));
@@ -1672,6 +1672,16 @@ mod attacks {
 			assert_noop!(reg("http://edge.example@10.0.0.1/"), Error::<Test>::InvalidEndpoint);
 			for public in ["edge.example", "8.8.8.8", "[2001:db8::1]", "172.32.0.1", "cdn.example."] {
 				assert!(!is_local_host(public.as_bytes()), "{public}");
+			}
+			// A DNS name could resolve (or rebind) to anything: only public IP literals.
+			for named in ["http://edge.example", "https://cdn.example.:443/v1", "http://127.0.0.1.nip.io", "http://a.b.c.d"] {
+				assert_noop!(reg(named), Error::<Test>::EndpointNotAnAddress);
+			}
+			for literal in ["8.8.8.8", "[2001:db8::1]", "[::ffff:808:808]"] {
+				assert!(is_ip_literal(literal.as_bytes()), "{literal}");
+			}
+			for not_literal in ["edge.example", "8.8.8", "8.8.8.8.8", "[2001:db8::1", "08.8.8.8"] {
+				assert!(!is_ip_literal(not_literal.as_bytes()), "{not_literal}");
 			}
 			assert_ok!(reg("http://[2001:db8::1]:80"));
 			assert_ok!(Delivery::update_edge(RuntimeOrigin::signed(account("edge")), bounded(b"http://8.8.8.8"), bounded(b"eu")));
@@ -2095,6 +2105,71 @@ mod sampling_worker {
 		}
 		assert_eq!(seen.len(), 5);
 	}
+
+	/// Issue 31: an operator registers, then starts its server. With Vidchain's grace of one
+	/// epoch the worker leaves the new edge alone in its first epoch (no request at all: an
+	/// unexpected one would panic) and samples it in the next.
+	#[test]
+	fn a_new_edge_is_first_sampled_in_the_epoch_after_it_registered() {
+		NewEdgeGraceEpochs::set(1);
+		let (mut w, content) = world(true, false);
+		w.ext.execute_with(|| {
+			for block in [2, 5, EPOCH - 2] {
+				run_to_block(block);
+				Delivery::offchain_worker(block);
+			}
+		});
+		assert!(submitted(&w).is_empty(), "not judged in the epoch it registered in");
+		w.ext.execute_with(|| run_to_block(EPOCH + 1));
+		expect_honest(&w, content, picked_chunk());
+		w.ext.execute_with(|| Delivery::offchain_worker(EPOCH + 1));
+		let reports = submitted(&w);
+		assert_eq!(reports.len(), 1);
+		assert_eq!((reports[0].0.outcome, reports[0].0.epoch), (SampleOutcome::Served, 1));
+		w.ext.execute_with(|| {
+			assert_ok!(dispatch_report(&reports[0].0, &reports[0].1));
+		});
+	}
+
+	/// Issue 31: on a chain without local endpoints the worker never connects to an endpoint
+	/// the chain would refuse today — a DNS name (which could resolve or rebind to 127.0.0.1 or
+	/// a metadata address) or a private literal stored under older rules. No request is made (an
+	/// unexpected one would panic); the edge is reported `Unavailable`, which is its fault.
+	#[test]
+	fn endpoints_the_chain_would_refuse_are_never_fetched() {
+		for endpoint in ["http://rebinds-to-loopback.example:8080", "http://127.0.0.1:8080", "http://169.254.169.254"] {
+			let (mut w, content) = world(true, false);
+			w.ext.execute_with(|| {
+				AllowLocalEndpoints::<Test>::put(false);
+				Edges::<Test>::mutate(account("edge"), |e| e.as_mut().unwrap().endpoint = bounded(endpoint.as_bytes()));
+				Delivery::offchain_worker(2);
+			});
+			let reports = submitted(&w);
+			assert_eq!(reports.len(), 1, "{endpoint}");
+			assert_eq!((reports[0].0.outcome, reports[0].0.content), (SampleOutcome::Unavailable, content), "{endpoint}");
+		}
+	}
+}
+
+/// Issue 31: nobody, validators included, can judge an edge in the epoch it registered in
+/// (with a grace of one epoch): a report is refused at authorization and at dispatch, and
+/// accepted from the next epoch on.
+#[test]
+fn a_new_edge_cannot_be_reported_in_its_grace() {
+	new_test_ext().execute_with(|| {
+		NewEdgeGraceEpochs::set(1);
+		let content = register_content(1);
+		register_edge("edge");
+		let set = validators(1);
+		let r = report("edge", content, SampleOutcome::Unavailable, &set[0].1);
+		let s = sign_report(&r, &set[0].0);
+		assert_eq!(authorize(&r, &s), Err(TransactionValidityError::Invalid(InvalidTransaction::Call)));
+		assert_noop!(dispatch_report(&r, &s), Error::<Test>::EdgeInGrace);
+		assert_eq!(Edges::<Test>::get(account("edge")).unwrap().state, EdgeState::Active);
+		run_to_block(EPOCH);
+		assert_ok!(reported("edge", content, SampleOutcome::Unavailable, &set[0]));
+		assert!(matches!(Edges::<Test>::get(account("edge")).unwrap().state, EdgeState::Suspended { .. }));
+	});
 }
 
 /// `DeliveryApi`'s views.
@@ -2116,7 +2191,7 @@ mod api {
 			assert_eq!((c.creator, c.chunk_count, c.title), (account("creator"), CHUNKS, b"A film".to_vec()));
 			assert!(Delivery::content_view(H256::zero()).is_none());
 			let e = Delivery::edge_view(account("edge")).unwrap();
-			assert_eq!((e.endpoint, e.state, e.bond), (b"https://edge.example/v1".to_vec(), EdgeState::Active, MIN_BOND * 2));
+			assert_eq!((e.endpoint, e.state, e.bond), (b"https://[2001:db8::1]/v1".to_vec(), EdgeState::Active, MIN_BOND * 2));
 			assert!(Delivery::edge_view(account("viewer")).is_none());
 
 			let batch = Batch::honest("edge", content, 0, 50);

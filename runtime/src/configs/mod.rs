@@ -385,6 +385,9 @@ impl pallet_delivery::Config for Runtime {
 	type ChunksPerSample = ConstU32<4>;
 	/// 2 seconds per HTTP answer (a 16 MiB chunk at 64 Mbit/s).
 	type SampleDeadlineMs = ConstU64<2_000>;
+	/// An edge registered in epoch `e` is first sampled in `e + 1`: it may start serving after
+	/// it registers without being judged in between.
+	type NewEdgeGraceEpochs = ConstU32<1>;
 	type Payments = Rewards;
 	type WeightInfo = pallet_delivery::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -1,5 +1,5 @@
 //! The delivery loop running for real: `vidchain-edge serve` connected to a `--dev` node as
-//! Bob's edge, `vidchain-edge viewer` as Alice watching a content through it (every chunk
+//! Bob's edge, `vidchain-edge viewer` as Alice (paying from a 10-FUEL escrow) watching a content through it (every chunk
 //! checked against the root on chain, a receipt signed per two chunks and posted), the edge
 //! killed with SIGKILL right after it acknowledged the receipts and restarted on the same
 //! receipt database — and still, on its own, claiming the epoch with every acknowledged receipt,
@@ -76,7 +76,7 @@ async fn a_viewer_an_edge_a_crash_and_a_verified_claim() -> anyhow::Result<()> {
 	let accepted = run_edge(
 		&[
 			"viewer", "--node", &node.ws_url(), "--content", &content, "--edge", &bob_id, "--suri", "//Alice",
-			"--chunks-per-receipt", "8",
+			"--chunks-per-receipt", "8", "--escrow", "10",
 		],
 		Duration::from_secs(40),
 	)?;

@@ -8,3 +8,4 @@ mod delivery_loop;
 mod edge_loop;
 mod node;
 mod sampling;
+mod strangers;

@@ -146,9 +146,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Check an endpoint: `http://` or `https://`, a host, printable ASCII without spaces, and
-	/// — unless the genesis allows local endpoints — a host that is not loopback, private,
-	/// link-local or otherwise non-public ([`is_local_host`]).
-	fn check_endpoint(endpoint: &[u8]) -> DispatchResult {
+	/// — unless the genesis allows local endpoints — a host that is a public IP literal: not a
+	/// DNS name ([`is_ip_literal`]; a name can resolve, or rebind between two fetches, to any
+	/// address, and the validators' HTTP client resolves it without asking the runtime), and not
+	/// loopback, private, link-local or otherwise non-public ([`is_local_host`]). The
+	/// validators' worker applies the same check before every fetch, so an endpoint stored under
+	/// older rules is never fetched either.
+	///
+	/// An `https://` endpoint at an IP literal needs a certificate for that address.
+	pub(crate) fn check_endpoint(endpoint: &[u8]) -> DispatchResult {
 		let rest = endpoint
 			.strip_prefix(b"https://")
 			.or_else(|| endpoint.strip_prefix(b"http://"))
@@ -159,10 +165,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(!authority.contains(&b'@'), Error::<T>::InvalidEndpoint);
 		let host = host_of(authority).ok_or(Error::<T>::InvalidEndpoint)?;
 		ensure!(!host.is_empty(), Error::<T>::InvalidEndpoint);
-		ensure!(
-			AllowLocalEndpoints::<T>::get() || !is_local_host(host),
-			Error::<T>::LocalEndpoint
-		);
+		if !AllowLocalEndpoints::<T>::get() {
+			ensure!(!is_local_host(host), Error::<T>::LocalEndpoint);
+			ensure!(is_ip_literal(host), Error::<T>::EndpointNotAnAddress);
+		}
 		Ok(())
 	}
 
@@ -199,8 +205,8 @@ fn host_of(authority: &[u8]) -> Option<&[u8]> {
 /// IPv6 literals that are unspecified, loopback, unique-local (`fc00::/7`), link-local
 /// (`fe80::/10`), or IPv4-mapped/compatible (checked as IPv4).
 ///
-/// A public name can still resolve to a private address: the validators' fetchers check the
-/// resolved address too; this check keeps the obvious cases off chain.
+/// A public-looking name can still resolve to a private address, which is why a chain that
+/// does not allow local endpoints takes IP literals only ([`is_ip_literal`]).
 pub fn is_local_host(host: &[u8]) -> bool {
 	let lower: alloc::vec::Vec<u8> = host.iter().map(|b| b.to_ascii_lowercase()).collect();
 	let host = lower.strip_suffix(b".").unwrap_or(&lower);
@@ -224,6 +230,14 @@ pub fn is_local_host(host: &[u8]) -> bool {
 		};
 	}
 	false
+}
+
+/// Whether `host` is an IP literal: four decimal octets, or a bracketed IPv6 address.
+pub fn is_ip_literal(host: &[u8]) -> bool {
+	match host.strip_prefix(b"[").and_then(|h| h.strip_suffix(b"]")) {
+		Some(v6) => parse_ipv6(v6).is_some(),
+		None => parse_ipv4(host).is_some(),
+	}
 }
 
 fn parse_ipv4(host: &[u8]) -> Option<[u8; 4]> {

@@ -8,7 +8,8 @@ impl<T: Config> Pallet<T> {
 	/// Everything that makes a sample report acceptable: a current validator's key, its
 	/// signature over the report's tagged payload for this chain, the current epoch, the first
 	/// report of this validator for this edge in this epoch, an edge that is active or unbonding
-	/// (still liable), and a chunk inside a registered content.
+	/// (still liable) and past its grace ([`Pallet::judged_in`]), and a chunk inside a
+	/// registered content.
 	pub(crate) fn check_report(
 		report: &SampleReportOf<T>,
 		signature: &AuthoritySignatureOf<T>,
@@ -25,6 +26,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let edge = Edges::<T>::get(&report.edge).ok_or(Error::<T>::NotAnEdge)?;
 		ensure!(!matches!(edge.state, EdgeState::Suspended { .. }), Error::<T>::EdgeNotActive);
+		ensure!(Self::judged_in(&edge, report.epoch), Error::<T>::EdgeInGrace);
 		let content = Contents::<T>::get(report.content).ok_or(Error::<T>::UnknownContent)?;
 		ensure!(report.chunk_index < content.chunk_count, Error::<T>::ChunkOutOfRange);
 		Ok(())
@@ -69,6 +71,12 @@ impl<T: Config> Pallet<T> {
 			score,
 		});
 		Ok(())
+	}
+
+	/// Whether `edge` can be sampled and reported in `epoch`: it registered at least
+	/// `NewEdgeGraceEpochs` epochs before.
+	pub fn judged_in(edge: &EdgeInfo<T>, epoch: EpochIndex) -> bool {
+		Self::epoch_of(edge.registered_at).saturating_add(T::NewEdgeGraceEpochs::get()) <= epoch
 	}
 
 	/// Whether `failures` distinct validators out of `validators` are more than a third.

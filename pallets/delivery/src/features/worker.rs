@@ -5,9 +5,11 @@
 //!
 //! 1. **Which edges.** From a seed of the parent block's hash, the validator's key and the block
 //!    number, it walks `Edges` from a pseudo-random key onward (wrapping) and takes the first
-//!    edges that are active or unbonding, that it has not reported in this epoch (on chain) and
-//!    not sampled in this epoch (its own off-chain record). Validators spread over the edges;
-//!    nobody picks which edges a validator samples.
+//!    edges that are active or unbonding, past their grace (`NewEdgeGraceEpochs`), that it has
+//!    not reported in this epoch (on chain) and not sampled in this epoch (its own off-chain
+//!    record). Validators spread over the edges; nobody picks which edges a validator samples.
+//!    An edge whose endpoint the chain would not register today (a DNS name, or a private
+//!    address, on a chain without local endpoints) is not fetched at all: it is `Unavailable`.
 //! 2. **Which chunks.** It asks the edge which contents it serves (`GET /content`, SCALE, at most
 //!    `MAX_LISTED_CONTENTS`), keeps live, non-exclusive registered ones, and picks one and
 //!    `ChunksPerSample` chunks of it with the node's *local* randomness, so an edge cannot
@@ -15,13 +17,20 @@
 //!    is skipped (its chunks need a license); one that gives no list, or lists nothing live, is
 //!    `Unavailable`.
 //! 3. **The check.** For each chunk in turn it fetches the chunk and its Merkle path
-//!    (`GET …/chunks/{i}` and `…/chunks/{i}/proof`), each with a deadline (`SampleDeadlineMs`)
-//!    and a size bound (the content's chunk size; a proof's bound), and checks them against the manifest root and chunk
+//!    (`GET …/chunks/{i}` and `…/chunks/{i}/proof`), each with one deadline for its headers
+//!    *and* body (`SampleDeadlineMs`) and a size bound (the content's chunk size; a proof's
+//!    bound), and checks them against the manifest root and chunk
 //!    count *registered on chain*: `Served`; `BadChunk` if the bytes, their length or the proof
 //!    do not match; `Unavailable` if the edge does not answer 200 in time or serves no proof. The
 //!    first chunk that fails is the one reported; if all pass, the first is named as `Served`.
 //! 4. **The report.** Signed with the validator's `vocw` key over the tagged payload, submitted
 //!    as an authorized (fee-less) transaction.
+//!
+//! **Bounded in time.** Every request of a run also ends at the run's own deadline (the lock's:
+//! `SampleDeadlineMs` per request the run may make), so an edge that sends headers and then
+//! nothing, or trickles its body, costs a run at most its deadline and is reported
+//! `Unavailable`; the other edges of the run are still sampled, and the next run starts on
+//! time.
 //!
 //! Never two reports for one (validator, edge, epoch): the chain refuses a second one, the worker
 //! skips edges already reported on chain, and it records each edge it samples in its persistent
@@ -109,6 +118,8 @@ impl<T: Config> Pallet<T> {
 			log::debug!(target: LOG_TARGET, "sampler: another run holds the lock");
 			return;
 		};
+		// No request of this run outlives the lock.
+		let run_deadline = sp_io::offchain::timestamp().add(Duration::from_millis(lock_ms));
 		let parent = frame_system::Pallet::<T>::parent_hash();
 		let seed = sp_io::hashing::blake2_256(&(CHOICE_CONTEXT, parent, &validator, now).encode());
 		let done = Self::sampled_in(&validator, epoch);
@@ -119,7 +130,10 @@ impl<T: Config> Pallet<T> {
 		};
 		for who in picked {
 			let Some(edge) = Edges::<T>::get(&who) else { continue };
-			let Some(probe) = Self::probe_edge(&edge, deadline_ms) else { continue };
+			let Some(probe) = Self::probe_edge(&edge, Deadline { per_request_ms: deadline_ms, run: run_deadline })
+			else {
+				continue
+			};
 			let report = SampleReport {
 				edge: who.clone(),
 				content: probe.content,
@@ -174,6 +188,7 @@ impl<T: Config> Pallet<T> {
 		start.extend_from_slice(&seed[..16]);
 		let eligible = |who: &T::AccountId, e: &EdgeInfo<T>| {
 			!matches!(e.state, EdgeState::Suspended { .. }) &&
+				Self::judged_in(e, epoch) &&
 				!done.contains(&sp_io::hashing::blake2_128(&who.encode())) &&
 				!SampleReports::<T>::contains_key((epoch, who, validator))
 		};
@@ -227,17 +242,24 @@ impl<T: Config> Pallet<T> {
 	/// Sample one edge: pick a content it lists and a chunk of it, fetch and check them. `None`
 	/// if there is nothing to report: the edge lists no content that can be sampled, or (when it
 	/// gives no list) no live content exists to name in the report.
-	pub(crate) fn probe_edge(edge: &EdgeInfo<T>, deadline_ms: u64) -> Option<Probe> {
+	pub(crate) fn probe_edge(edge: &EdgeInfo<T>, deadline: Deadline) -> Option<Probe> {
 		let base = Self::endpoint_base(&edge.endpoint)?;
 		let mut random = Randomness(sp_io::offchain::random_seed(), 0);
-		let listed = Self::fetch(
-			&(base.clone() + &edge_http::contents_path()),
-			Some(edge_http::SCALE_MEDIA_TYPE),
-			4 + 32 * MAX_LISTED_CONTENTS as usize,
-			deadline_ms,
-		)
-		.ok()
-		.and_then(|body| BoundedVec::<ContentId, ConstU32<MAX_LISTED_CONTENTS>>::decode(&mut &body[..]).ok());
+		// An endpoint the chain would refuse today (registered under older rules) is never
+		// fetched: no answer is the edge's fault, as if it were down.
+		let fetchable = Self::check_endpoint(&edge.endpoint).is_ok();
+		let listed = fetchable
+			.then(|| {
+				Self::fetch(
+					&(base.clone() + &edge_http::contents_path()),
+					Some(edge_http::SCALE_MEDIA_TYPE),
+					4 + 32 * MAX_LISTED_CONTENTS as usize,
+					deadline,
+				)
+				.ok()
+			})
+			.flatten()
+			.and_then(|body| BoundedVec::<ContentId, ConstU32<MAX_LISTED_CONTENTS>>::decode(&mut &body[..]).ok());
 		// No list (or one that is not a SCALE list): the edge is unavailable. A report names a
 		// live content; any one will do.
 		let listed = listed.unwrap_or_default();
@@ -271,7 +293,7 @@ impl<T: Config> Pallet<T> {
 		let mut served: Option<Probe> = None;
 		for _ in 0..T::ChunksPerSample::get().max(1) {
 			let chunk_index = random.below(info.chunk_count as u64) as u32;
-			let (outcome, latency_ms) = Self::check_chunk(&base, &content, &info, chunk_index, deadline_ms)?;
+			let (outcome, latency_ms) = Self::check_chunk(&base, &content, &info, chunk_index, deadline)?;
 			let probe = Probe { content, chunk_index, outcome, latency_ms };
 			if outcome != SampleOutcome::Served {
 				return Some(probe);
@@ -292,7 +314,7 @@ impl<T: Config> Pallet<T> {
 		content: &ContentId,
 		info: &ContentInfo<T>,
 		chunk_index: u32,
-		deadline_ms: u64,
+		deadline: Deadline,
 	) -> Option<(SampleOutcome, u32)> {
 		let expected_len = chunk_range_bytes(info.chunk_size, info.total_bytes, chunk_index, 1)?;
 		let started = sp_io::offchain::timestamp();
@@ -300,7 +322,7 @@ impl<T: Config> Pallet<T> {
 			&(String::from(base) + &edge_http::chunk_path(content, chunk_index)),
 			None,
 			info.chunk_size as usize,
-			deadline_ms,
+			deadline,
 		);
 		let latency_ms = sp_io::offchain::timestamp().diff(&started).millis().saturated_into::<u32>();
 		let outcome = match chunk {
@@ -312,7 +334,7 @@ impl<T: Config> Pallet<T> {
 					&(String::from(base) + &edge_http::chunk_proof_path(content, chunk_index)),
 					Some(edge_http::SCALE_MEDIA_TYPE),
 					8 + 1 + 32 * MAX_PROOF_DEPTH as usize,
-					deadline_ms,
+					deadline,
 				);
 				match proof {
 					Err(FetchError::Unavailable) => SampleOutcome::Unavailable,
@@ -334,10 +356,10 @@ impl<T: Config> Pallet<T> {
 		Some(String::from(s.trim_end_matches('/')))
 	}
 
-	/// GET `url` (with `Accept: accept` if given), within `deadline_ms`, reading at most `max`
-	/// bytes of a 200 answer's body.
-	fn fetch(url: &str, accept: Option<&str>, max: usize, deadline_ms: u64) -> Result<Vec<u8>, FetchError> {
-		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(deadline_ms));
+	/// GET `url` (with `Accept: accept` if given), reading at most `max` bytes of a 200 answer's
+	/// body; the headers and the whole body must arrive before `deadline`.
+	fn fetch(url: &str, accept: Option<&str>, max: usize, deadline: Deadline) -> Result<Vec<u8>, FetchError> {
+		let deadline = deadline.for_request();
 		let mut request = http::Request::get(url).deadline(deadline);
 		if let Some(accept) = accept {
 			request = request.add_header("Accept", accept);
@@ -352,6 +374,9 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut body = Vec::new();
 		let mut reader = response.body();
+		// Without this the body is read with no deadline at all: an edge that sends headers and
+		// a `Content-Length` and then nothing would hold the worker for ever.
+		reader.deadline(deadline);
 		for byte in reader.by_ref() {
 			if body.len() == max {
 				return Err(FetchError::TooLarge);
@@ -362,6 +387,28 @@ impl<T: Config> Pallet<T> {
 			return Err(FetchError::Unavailable);
 		}
 		Ok(body)
+	}
+}
+
+/// When the requests of a probe must end: `per_request_ms` after each starts, and never after
+/// the run's deadline.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deadline {
+	/// Each request's own budget, headers and body.
+	pub per_request_ms: u64,
+	/// The end of the worker's run.
+	pub run: sp_runtime::offchain::Timestamp,
+}
+
+impl Deadline {
+	/// The deadline of a request starting now.
+	fn for_request(&self) -> sp_runtime::offchain::Timestamp {
+		let own = sp_io::offchain::timestamp().add(Duration::from_millis(self.per_request_ms));
+		if own.unix_millis() < self.run.unix_millis() {
+			own
+		} else {
+			self.run
+		}
 	}
 }
 

@@ -43,6 +43,26 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// `viewer`'s escrow (the runtime API's answer).
+	pub fn escrow(
+		viewer: &T::AccountId,
+	) -> Option<vidchain_primitives::rewards::Escrow<frame_system::pallet_prelude::BlockNumberFor<T>>> {
+		Escrows::<T>::get(viewer)
+	}
+
+	/// `content`'s sponsor pool as the runtime API shows it.
+	pub fn pool_view(
+		content: &ContentId,
+	) -> Option<vidchain_primitives::rewards::PoolView<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>>> {
+		Pools::<T>::get(content).map(|p| vidchain_primitives::rewards::PoolView {
+			sponsor: p.sponsor,
+			balance: p.balance,
+			price_per_mib: p.price_per_mib,
+			edges: p.edges.into_inner(),
+			unlock_at: p.unlock_at,
+		})
+	}
+
 	/// `epoch`'s payout report (`None` once pruned, or if nothing happened in it).
 	pub fn epoch_report(epoch: EpochIndex) -> Option<EpochReport<T::AccountId>> {
 		let totals = EpochRewards::<T>::get(epoch)?;
