@@ -245,9 +245,18 @@ impl Chain {
 	) -> Result<(), SubmitError> {
 		use subxt::{error::TransactionEventsError as E, transactions::TransactionStatus as S};
 		let payload = RawCall { pallet, call, args: PreEncoded(args.encode()) };
+		// The nonce the node's pool expects next (`system_accountNextIndex`: best block and pool),
+		// not the finalized block's: a transaction the account sent a moment ago, by this tool or
+		// another, is not finalized yet, and its nonce would be taken twice ("outdated").
+		let nonce: u64 = self
+			.rpc
+			.request("system_accountNextIndex", rpc_params![account_id(who).to_string()])
+			.await
+			.map_err(other)?;
+		let params = subxt::config::PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
 		let at = self.api.at_current_block().await.map_err(other)?;
 		let mut progress =
-			at.transactions().sign_and_submit_then_watch_default(&payload, who).await.map_err(other)?;
+			at.transactions().sign_and_submit_then_watch(&payload, who, params).await.map_err(other)?;
 		while let Some(status) = progress.next().await {
 			let block = match status.map_err(other)? {
 				S::InBestBlock(block) if !finalized => block,

@@ -136,44 +136,16 @@ impl Ledger for ChainLedger {
 	}
 
 	fn read(&self, q: Questions) -> BoxFuture<'_, Result<Facts>> {
-		use futures::{StreamExt, TryStreamExt};
 		Box::pin(async move {
 			let mut facts = Facts::default();
 			if q.is_empty() {
 				return Ok(facts);
 			}
-			let at = self.chain.finalized_head().await?;
-			let chain = &self.chain;
-			let contents: Vec<_> = futures::stream::iter(q.contents)
-				.map(|c| async move { Ok::<_, anyhow::Error>((c, chain.content_at(&c, Some(at)).await?)) })
-				.buffer_unordered(CONCURRENT_READS)
-				.try_collect()
-				.await?;
-			facts.contents.extend(contents);
-			let pools: Vec<_> = futures::stream::iter(q.pools)
-				.map(|c| async move { Ok::<_, anyhow::Error>((c, chain.pool(&c, Some(at)).await?)) })
-				.buffer_unordered(CONCURRENT_READS)
-				.try_collect()
-				.await?;
-			facts.pools.extend(pools);
-			let escrows: Vec<_> = futures::stream::iter(q.escrows)
-				.map(|v| async move {
-					let e = chain.escrow(&v, Some(at)).await?;
-					Ok::<_, anyhow::Error>((v, e))
-				})
-				.buffer_unordered(CONCURRENT_READS)
-				.try_collect()
-				.await?;
-			facts.escrows.extend(escrows);
-			let access: Vec<_> = futures::stream::iter(q.access)
-				.map(|(v, c)| async move {
-					let yes = chain.has_access_at(&v, &c, Some(at)).await?;
-					Ok::<_, anyhow::Error>(((v, c), yes))
-				})
-				.buffer_unordered(CONCURRENT_READS)
-				.try_collect()
-				.await?;
-			facts.access.extend(access);
+			let (chain, at) = (&self.chain, Some(self.chain.finalized_head().await?));
+			facts.contents.extend(ask_all(q.contents, |c| async move { chain.content_at(&c, at).await }).await?);
+			facts.pools.extend(ask_all(q.pools, |c| async move { chain.pool(&c, at).await }).await?);
+			facts.escrows.extend(ask_all(q.escrows, |v| async move { chain.escrow(&v, at).await }).await?);
+			facts.access.extend(ask_all(q.access, |(v, c)| async move { chain.has_access_at(&v, &c, at).await }).await?);
 			Ok(facts)
 		})
 	}
@@ -203,6 +175,23 @@ impl Ledger for ChainLedger {
 	) -> BoxFuture<'_, Result<(), SubmitError>> {
 		Box::pin(self.chain.submit("Delivery", "submit_proof", (epoch, leaves), &self.operator))
 	}
+}
+
+/// `ask` for every key, at most [`CONCURRENT_READS`] at once: the keys with their answers.
+async fn ask_all<K, V, Fut>(keys: impl IntoIterator<Item = K>, ask: impl Fn(K) -> Fut) -> Result<Vec<(K, V)>>
+where
+	K: Clone,
+	Fut: std::future::Future<Output = Result<V>>,
+{
+	use futures::{StreamExt, TryStreamExt};
+	futures::stream::iter(keys)
+		.map(|k| {
+			let answer = ask(k.clone());
+			async move { Ok::<_, anyhow::Error>((k, answer.await?)) }
+		})
+		.buffer_unordered(CONCURRENT_READS)
+		.try_collect()
+		.await
 }
 
 /// FUEL a payer holds for the receipts of an epoch whose proofs end at `proofs_until`: an

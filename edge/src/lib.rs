@@ -155,6 +155,20 @@ mod idle {
 			self.sleep.as_mut().reset(Instant::now() + self.timeout);
 		}
 
+		/// What a write of the inner I/O gave: progress resets the clock; `Pending` may time out.
+		fn written(&mut self, cx: &mut Context<'_>, written: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
+			match written {
+				Poll::Ready(Ok(n)) => {
+					if n > 0 {
+						self.progress();
+					}
+					Poll::Ready(Ok(n))
+				},
+				Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+				Poll::Pending => self.pending_or_timeout(cx),
+			}
+		}
+
 		/// After the inner I/O said `Pending`: an error if the connection has been idle too long.
 		fn pending_or_timeout<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
 			match self.sleep.as_mut().poll(cx) {
@@ -182,16 +196,8 @@ mod idle {
 
 	impl<S: AsyncWrite + Unpin> AsyncWrite for Idle<S> {
 		fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-			match Pin::new(&mut self.inner).poll_write(cx, buf) {
-				Poll::Ready(Ok(n)) => {
-					if n > 0 {
-						self.progress();
-					}
-					Poll::Ready(Ok(n))
-				},
-				Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-				Poll::Pending => self.pending_or_timeout(cx),
-			}
+			let written = Pin::new(&mut self.inner).poll_write(cx, buf);
+			self.written(cx, written)
 		}
 
 		fn poll_write_vectored(
@@ -199,16 +205,8 @@ mod idle {
 			cx: &mut Context<'_>,
 			bufs: &[io::IoSlice<'_>],
 		) -> Poll<io::Result<usize>> {
-			match Pin::new(&mut self.inner).poll_write_vectored(cx, bufs) {
-				Poll::Ready(Ok(n)) => {
-					if n > 0 {
-						self.progress();
-					}
-					Poll::Ready(Ok(n))
-				},
-				Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-				Poll::Pending => self.pending_or_timeout(cx),
-			}
+			let written = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+			self.written(cx, written)
 		}
 
 		fn is_write_vectored(&self) -> bool {

@@ -104,6 +104,10 @@ pub async fn watch(chain: &Chain, w: &Watch) -> Result<Summary> {
 			"no active edge on chain: an edge must register (vidchain-edge register-edge) and not be suspended",
 		)?,
 	};
+	// Exclusive content: only a license holder is served (the edge refuses others with 403).
+	if content.exclusive && !chain.has_access(&me, &w.content).await? {
+		bail!("exclusive content: {me} holds no license for it (the edge would answer 403)");
+	}
 	// Who pays: the content's sponsor pool if it pays this edge, else the viewer's escrow,
 	// which must cover the whole content at the signed price (edges refuse receipts it cannot).
 	let pool = chain.pool(&w.content, None).await?.filter(|p| p.pays(&edge.edge));

@@ -233,6 +233,28 @@ where
 	}
 }
 
+/// `edge`'s claim of `epoch` once it is `Verified` or `Rejected` (polled every 2 s), or an error
+/// after `timeout` that ends with `context()` (an edge's log, say).
+pub async fn claim_verdict(
+	rpc: &RpcClient,
+	edge: &str,
+	epoch: u32,
+	timeout: Duration,
+	context: impl Fn() -> String,
+) -> Result<serde_json::Value> {
+	let deadline = Instant::now() + timeout;
+	loop {
+		let claim: serde_json::Value = rpc.request("delivery_claim", rpc_params![edge, epoch]).await?;
+		if claim["status"] == "Verified" || claim["status"] == "Rejected" {
+			return Ok(claim);
+		}
+		if Instant::now() > deadline {
+			bail!("no verdict on the claim of {edge} for epoch {epoch} in {timeout:?}: {claim}\n{}", context());
+		}
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+}
+
 /// A fresh directory under the system temp dir, removed on drop.
 pub struct TempDir(pub PathBuf);
 

@@ -119,15 +119,14 @@ test('a licensed viewer watches exclusive content through vidchain-edge; others 
 
   // Charlie watches it all: every chunk checked against the root on chain, receipts accepted.
   const watched = await runEdge(['viewer', '--node', node.url, '--content', content, '--edge', bob.address,
-    '--suri', '//Charlie', '--chunks-per-receipt', '5', '--escrow', '10']);
+    '--suri', '//Charlie', '--chunks-per-receipt', '5', '--escrow', '1']);
   assert.equal(watched.code, 0, `${watched.stderr}\n${edgeLog()}`);
   assert.equal(watched.stdout.trim(), '2', 'two receipts of five chunks');
 
   // Dave holds no license: refused, and told why.
   const refused = await runEdge(['viewer', '--node', node.url, '--content', content, '--edge', bob.address,
-    '--suri', '//Dave', '--escrow', '1']);
+    '--suri', '//Dave']);
   assert.notEqual(refused.code, 0);
-  assert.match(refused.stderr, /403/);
   assert.match(refused.stderr, /no license/);
   assert.equal((await api.call.licensesApi.hasAccess(dave.address, content)).isTrue, false);
 });

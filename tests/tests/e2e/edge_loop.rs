@@ -15,7 +15,7 @@ use std::time::Duration;
 use subxt::{dynamic, rpcs::rpc_params, OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::dev, SecretUri};
 use vidchain_primitives::VID;
-use vidchain_tests::{account_id, best_height, run_edge, submit, wait_until_at_least, EdgeServer, Node, Storage, TempDir};
+use vidchain_tests::{account_id, best_height, claim_verdict, run_edge, submit, wait_until_at_least, EdgeServer, Node, Storage, TempDir};
 
 const EPOCH: u64 = 10;
 
@@ -89,17 +89,7 @@ async fn a_viewer_an_edge_a_crash_and_a_verified_claim() -> anyhow::Result<()> {
 	let mut edge = EdgeServer::start_on(&content_dir, edge.port, &edge_args, Duration::from_secs(30)).await?;
 
 	// The edge claims epoch `epoch`, proves it, and is verified: all on its own.
-	let deadline = std::time::Instant::now() + Duration::from_secs(150);
-	let claim = loop {
-		let claim: serde_json::Value = rpc.request("delivery_claim", rpc_params![bob_id.clone(), epoch]).await?;
-		if claim["status"] == "Verified" || claim["status"] == "Rejected" {
-			break claim;
-		}
-		if std::time::Instant::now() > deadline {
-			anyhow::bail!("no verdict on the claim in 150 s: {claim}\nedge log:\n{}", edge.log_tail(30));
-		}
-		tokio::time::sleep(Duration::from_secs(2)).await;
-	};
+	let claim = claim_verdict(&rpc, &bob_id, epoch, Duration::from_secs(150), || edge.log_tail(30)).await?;
 	assert_eq!(claim["status"], "Verified", "{claim}\n{}", edge.log_tail(30));
 	assert_eq!(claim["receiptCount"], 5, "{claim}");
 	assert_eq!(claim["totalBytes"], 40_960, "{claim}");

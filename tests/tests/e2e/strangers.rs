@@ -19,7 +19,7 @@ use std::time::Duration;
 use subxt::{dynamic, rpcs::rpc_params, OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::dev, SecretUri};
 use vidchain_primitives::{delivery::DeliveryReceipt, AccountId, Hash, VID};
-use vidchain_tests::{account_id, best_height, run_edge, submit, wait_until_at_least, EdgeServer, Node, Storage, TempDir};
+use vidchain_tests::{account_id, best_height, claim_verdict, run_edge, submit, wait_until_at_least, EdgeServer, Node, Storage, TempDir};
 
 const EPOCH: u64 = 10;
 
@@ -142,17 +142,7 @@ async fn the_dev_flow_leaves_bob_active_verified_and_paid_whatever_strangers_pos
 	assert_eq!(refused["refused"].as_array().map(Vec::len), Some(1_024));
 
 	// Bob's claim of that epoch: verified, one receipt, paid from Alice's escrow.
-	let deadline = std::time::Instant::now() + Duration::from_secs(150);
-	let claim = loop {
-		let claim: serde_json::Value = rpc.request("delivery_claim", rpc_params![bob_id.to_string(), epoch]).await?;
-		if claim["status"] == "Verified" || claim["status"] == "Rejected" {
-			break claim;
-		}
-		if std::time::Instant::now() > deadline {
-			anyhow::bail!("no verdict on Bob's claim in 150 s: {claim}\nedge log:\n{}", edge.log_tail(30));
-		}
-		tokio::time::sleep(Duration::from_secs(2)).await;
-	};
+	let claim = claim_verdict(&rpc, &bob_id.to_string(), epoch, Duration::from_secs(150), || edge.log_tail(30)).await?;
 	assert_eq!(claim["status"], "Verified", "{claim}\n{}", edge.log_tail(30));
 	assert_eq!((claim["receiptCount"].as_u64(), claim["totalBytes"].as_u64()), (Some(1), Some(65_536)), "{claim}");
 	let report: serde_json::Value = rpc.request("rewards_epochReport", rpc_params![epoch]).await?;
