@@ -91,16 +91,7 @@ impl Licenses {
 		&self,
 		pairs: BTreeSet<(AccountId, ContentId)>,
 	) -> anyhow::Result<HashMap<(AccountId, ContentId), bool>> {
-		let mut out = HashMap::new();
-		let mut ask = Vec::new();
-		for key in pairs {
-			match self.answers.get(&key) {
-				Some(yes) => {
-					out.insert(key, yes);
-				},
-				None => ask.push(key),
-			}
-		}
+		let (mut out, ask) = self.answers.split(pairs);
 		let answers: Vec<anyhow::Result<((AccountId, ContentId), bool)>> = futures::stream::iter(ask)
 			.map(|(v, c)| {
 				let check = self.check.clone();

@@ -69,6 +69,20 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
 		inner.0.get(key).filter(|(_, at)| at.elapsed() < self.ttl).map(|(v, _)| v.clone())
 	}
 
+	/// `keys` split into the answers kept for them and the keys to ask again.
+	pub fn split(&self, keys: impl IntoIterator<Item = K>) -> (HashMap<K, V>, Vec<K>) {
+		let (mut kept, mut ask) = (HashMap::new(), Vec::new());
+		for key in keys {
+			match self.get(&key) {
+				Some(v) => {
+					kept.insert(key, v);
+				},
+				None => ask.push(key),
+			}
+		}
+		(kept, ask)
+	}
+
 	/// Keep `value` for `key` from now on.
 	pub fn insert(&self, key: K, value: V) {
 		let now = Instant::now();

@@ -86,19 +86,9 @@ pub fn cost(bytes: u64, price_per_mib: u128, min_price_per_mib: u128) -> u128 {
 impl Intake {
 	/// Contents as the chain (finalized) shows them, cached for [`crate::state::CONTENT_CACHE`].
 	pub async fn contents(&self, ids: BTreeSet<ContentId>) -> anyhow::Result<HashMap<ContentId, Option<ContentOnChain>>> {
-		let mut out = HashMap::new();
-		let mut ask = Questions::default();
-		for id in ids {
-			match self.contents.get(&id) {
-				Some(c) => {
-					out.insert(id, c);
-				},
-				None => {
-					ask.contents.insert(id);
-				},
-			}
-		}
-		if !ask.is_empty() {
+		let (mut out, missing) = self.contents.split(ids);
+		if !missing.is_empty() {
+			let ask = Questions { contents: missing.into_iter().collect(), ..Default::default() };
 			let facts = self.ledger.read(ask).await?;
 			for (id, c) in facts.contents {
 				self.contents.insert(id, c.clone());
@@ -135,7 +125,7 @@ impl Intake {
 		let windows = self.ledger.windows(epoch).await.map_err(unreadable)?;
 		let chain_min = self.ledger.min_price_per_mib().await.map_err(unreadable)?;
 		let ids: BTreeSet<ContentId> = batch.iter().map(|(r, _)| r.content).collect();
-		let contents = self.contents(ids.clone()).await.map_err(unreadable)?;
+		let contents = self.contents(ids).await.map_err(unreadable)?;
 		let mut refused = Vec::new();
 		let mut access = BTreeSet::new();
 		for (i, (r, _)) in batch.iter().enumerate() {

@@ -37,10 +37,16 @@ pub struct PoolView<AccountId, BlockNumber> {
 	pub unlock_at: Option<BlockNumber>,
 }
 
+/// Whether a sponsor pool that names `edges` pays for receipts `edge` served: any edge if it
+/// names none, else those it names. The one rule pallet-rewards pays by and edges price by.
+pub fn pool_pays<AccountId: PartialEq>(edges: &[AccountId], edge: &AccountId) -> bool {
+	edges.is_empty() || edges.contains(edge)
+}
+
 impl<AccountId: PartialEq, BlockNumber> PoolView<AccountId, BlockNumber> {
-	/// Whether the pool pays for receipts `edge` served.
+	/// Whether the pool pays for receipts `edge` served ([`pool_pays`]).
 	pub fn pays(&self, edge: &AccountId) -> bool {
-		self.edges.is_empty() || self.edges.contains(edge)
+		pool_pays(&self.edges, edge)
 	}
 }
 

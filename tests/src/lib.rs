@@ -233,6 +233,11 @@ where
 	}
 }
 
+/// `who`'s edge as `delivery_edge` shows it (JSON; `null` if it runs none).
+pub async fn edge_json(rpc: &RpcClient, who: &Keypair) -> Result<serde_json::Value> {
+	Ok(rpc.request("delivery_edge", rpc_params![account_id(who).to_string()]).await?)
+}
+
 /// `edge`'s claim of `epoch` once it is `Verified` or `Rejected` (polled every 2 s), or an error
 /// after `timeout` that ends with `context()` (an edge's log, say).
 pub async fn claim_verdict(

@@ -32,6 +32,6 @@ pub type PoolOf<T> = Pool<T>;
 impl<T: Config> Pool<T> {
 	/// Whether the pool pays for receipts `edge` served.
 	pub fn pays(&self, edge: &T::AccountId) -> bool {
-		self.edges.is_empty() || self.edges.contains(edge)
+		vidchain_primitives::rewards::pool_pays(&self.edges, edge)
 	}
 }

@@ -11,14 +11,10 @@ use std::time::Duration;
 use subxt::{dynamic, rpcs::rpc_params, OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::dev, SecretUri};
 use vidchain_primitives::VID;
-use vidchain_tests::{account_id, run_edge, submit, EdgeServer, Node, Storage, TempDir};
+use vidchain_tests::{account_id, edge_json, run_edge, submit, EdgeServer, Node, Storage, TempDir};
 
 /// The score every edge starts with.
 const INITIAL_SCORE: u64 = 500_000;
-
-async fn edge_json(rpc: &subxt::rpcs::RpcClient, who: &subxt_signer::sr25519::Keypair) -> anyhow::Result<serde_json::Value> {
-	Ok(rpc.request("delivery_edge", rpc_params![account_id(who).to_string()]).await?)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_absent_and_silent_ones() -> anyhow::Result<()> {

@@ -19,7 +19,7 @@ use std::time::Duration;
 use subxt::{dynamic, rpcs::rpc_params, OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::dev, SecretUri};
 use vidchain_primitives::{delivery::DeliveryReceipt, AccountId, Hash, VID};
-use vidchain_tests::{account_id, best_height, claim_verdict, run_edge, submit, wait_until_at_least, EdgeServer, Node, Storage, TempDir};
+use vidchain_tests::{account_id, best_height, claim_verdict, edge_json, run_edge, submit, wait_until_at_least, EdgeServer, Node, Storage, TempDir};
 
 const EPOCH: u64 = 10;
 
@@ -207,24 +207,20 @@ async fn a_stalling_endpoint_is_reported_and_honest_edges_are_still_sampled_ever
 		let call = dynamic::transaction("Delivery", "register_edge", (endpoint.into_bytes(), b"local".to_vec(), 1_000 * VID));
 		submit(&api, &call, who).await?.map_err(anyhow::Error::msg)?;
 	}
-	let edge_json = |who: &subxt_signer::sr25519::Keypair| {
-		let (rpc, id) = (rpc.clone(), account_id(who).to_string());
-		async move { rpc.request::<serde_json::Value>("delivery_edge", rpc_params![id]).await }
-	};
 	// The honest edge's score at the start of each of the next four epochs: it rises in each of
 	// the three epochs between (a sample every epoch), staller or not.
 	let first = (best_height(&rpc).await? / EPOCH + 1) * EPOCH;
 	let mut scores = Vec::new();
 	for k in 0..4u64 {
 		wait_until_at_least("best block", first + k * EPOCH, Duration::from_secs(90), || best_height(&rpc)).await?;
-		scores.push(edge_json(&bob).await?["score"].as_u64().unwrap_or(0));
+		scores.push(edge_json(&rpc, &bob).await?["score"].as_u64().unwrap_or(0));
 	}
 	assert!(scores.windows(2).all(|w| w[1] > w[0]), "sampled every epoch: scores {scores:?}\n{}", node.log_tail(40));
-	let s = edge_json(&stash).await?;
+	let s = edge_json(&rpc, &stash).await?;
 	assert!(s["state"].get("suspended").is_some(), "the staller is reported and suspended: {s}");
 	assert_eq!(s["bond"].as_u64().map(u128::from), Some(1_000 * VID - 100 * VID), "{s}");
 	assert!(taken.load(std::sync::atomic::Ordering::SeqCst) >= 1, "the staller was fetched");
-	let b = edge_json(&bob).await?;
+	let b = edge_json(&rpc, &bob).await?;
 	assert_eq!(b["state"], "active", "{b}");
 
 	drop(honest);
