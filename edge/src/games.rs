@@ -266,3 +266,65 @@ async fn a_proof_refused_for_good_is_not_sent_again() {
 	assert_eq!(w.edge.metrics.dispatch_errors.get(), 1);
 }
 
+
+/// Game: a stranger floods the edge with receipts whose signatures are forged while the edge's
+/// node is slow or down. Bound: a forged receipt costs the edge a signature check and no chain
+/// read at all — it is refused for its signature even when the chain cannot be read.
+#[tokio::test]
+async fn signatures_are_checked_before_anything_is_read_from_the_chain() {
+	let w = world("forged");
+	let viewer = key(1);
+	w.fund(&viewer, u128::MAX / 2);
+	w.ledger.with(|s| s.down = true);
+	let mut forged = w.receipt(&viewer, 0, 0, 1);
+	forged.1 = w.receipt(&viewer, 0, 1, 2).1;
+	assert_eq!(refusals(w.post(vec![forged]).await.unwrap_err()), vec![(0, Refusal::BadSignature)]);
+	// A good one needs the chain: 503, nothing stored.
+	assert!(matches!(w.post(vec![w.receipt(&viewer, 0, 0, 1)]).await, Err(Error::Unavailable(_))));
+	assert_eq!(w.stored(0), 0);
+}
+
+/// Game: an edge's manifest says a content is public, the chain says it is exclusive (the
+/// creator registered it so). Bound: receipts for it are taken only from license holders, as
+/// the chain's flag says.
+#[tokio::test]
+async fn the_chains_exclusive_flag_gates_receipts_whatever_the_manifest_says() {
+	let w = world("exclusive");
+	let (holder, stranger) = (key(1), key(2));
+	w.fund(&holder, u128::MAX / 4);
+	w.fund(&stranger, u128::MAX / 4);
+	let c = w.contents[0].content;
+	w.ledger.with(|s| {
+		s.contents.get_mut(&c).unwrap().exclusive = true;
+		s.access.insert((account(&holder), c));
+	});
+	// No license checks at all (an edge without them): nobody's receipt counts.
+	assert_eq!(refusals(w.post(vec![w.receipt(&holder, 0, 0, 1)]).await.unwrap_err()), vec![(0, Refusal::NoAccess)]);
+	// With the chain's licenses: the holder's counts, the stranger's does not.
+	let ledger = w.ledger.clone();
+	let mut edge = edge_of_with_licenses(&w, ledger);
+	let r = vec![w.receipt(&holder, 0, 0, 1), w.receipt(&stranger, 0, 1, 2)];
+	let intake = edge.intake.take().unwrap();
+	let refused = refusals(intake.take(edge.store.clone(), edge.licenses.as_ref(), r).await.unwrap_err());
+	assert_eq!(refused, vec![(1, Refusal::NoAccess)]);
+	assert_eq!(intake.take(edge.store.clone(), edge.licenses.as_ref(), vec![w.receipt(&holder, 0, 0, 1)]).await.unwrap(), 1);
+}
+
+/// An edge over `w`'s directory whose licenses are read from `ledger`'s access set (`w`'s own
+/// edge has none). It opens its own receipt database.
+fn edge_of_with_licenses(w: &World, ledger: Arc<FakeLedger>) -> Edge {
+	let clock = Arc::new(Clock::default());
+	clock.set(0);
+	let db = w.dir.join("licensed.redb");
+	let intake = Intake::new(Arc::new(ReceiptStore::open(&db).unwrap()), ledger.clone(), clock, 0);
+	let mut edge = Edge::new(Store::open(&w.dir.join("content")).unwrap(), Faults::default(), Some(intake));
+	edge.licenses = Some(crate::access::Licenses::new(
+		operator(),
+		ledger.genesis,
+		Arc::new(move |v, c| {
+			let yes = ledger.with(|s| s.access.contains(&(v, c)));
+			Box::pin(async move { Ok(yes) })
+		}),
+	));
+	edge
+}

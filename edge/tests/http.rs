@@ -42,10 +42,15 @@ fn creator() -> AccountId {
 
 /// Ingest `len` pseudo-random bytes (and, if asked, an exclusive copy) into `dir/content`.
 fn ingest(dir: &Dir, len: usize, exclusive: bool) -> (Manifest, Vec<u8>) {
+	ingest_sized(dir, len, CHUNK, exclusive)
+}
+
+/// [`ingest`] in chunks of `chunk_size`.
+fn ingest_sized(dir: &Dir, len: usize, chunk_size: u32, exclusive: bool) -> (Manifest, Vec<u8>) {
 	let data: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8 ^ exclusive as u8).collect();
 	let file = dir.0.join(if exclusive { "x.bin" } else { "film.bin" });
 	std::fs::write(&file, &data).unwrap();
-	let m = store::ingest(&file, &dir.0.join("content"), CHUNK, creator(), "A film".into(), exclusive).unwrap();
+	let m = store::ingest(&file, &dir.0.join("content"), chunk_size, creator(), "A film".into(), exclusive).unwrap();
 	(m, data)
 }
 
@@ -656,4 +661,157 @@ async fn the_stop_answering_switch_takes_requests_and_answers_none() {
 	let _ = stop.send(());
 	// Graceful shutdown waits for open requests: the stalled ones were dropped with their clients.
 	let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+}
+
+/// A read of `s` that ends (EOF or an error) within `within`: the edge closed the connection.
+async fn closed_within(s: &mut tokio::net::TcpStream, within: Duration) -> bool {
+	use tokio::io::AsyncReadExt;
+	let mut buf = [0u8; 1024];
+	let deadline = tokio::time::Instant::now() + within;
+	loop {
+		match tokio::time::timeout_at(deadline, s.read(&mut buf)).await {
+			Err(_) => return false,
+			Ok(Ok(0)) | Ok(Err(_)) => return true,
+			// A 408 or the like before the close: keep reading to the end.
+			Ok(Ok(_)) => continue,
+		}
+	}
+}
+
+/// Issue 31: strangers hold no connection, socket or task for longer than the limits say, and
+/// never more connections than the cap; honest requests still get through.
+#[tokio::test]
+async fn the_edge_holds_its_clients_to_its_limits() {
+	use tokio::io::AsyncWriteExt;
+	use vidchain_edge::state::Limits;
+	let dir = temp_dir("limits");
+	let (m, data) = ingest(&dir, 3_500, false);
+	let limits = Limits {
+		max_connections: 2,
+		header_timeout: Duration::from_millis(300),
+		idle_timeout: Duration::from_secs(5),
+		request_timeout: Duration::from_millis(400),
+		disk_reads: 1,
+	};
+	let edge = Edge::with_limits(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), None, limits);
+	let server = Server::start_edge(edge).await;
+	let connect = || tokio::net::TcpStream::connect(server.addr);
+
+	// Headers trickled: closed at the header timeout.
+	let mut slow = connect().await.unwrap();
+	slow.write_all(b"GET /health HTTP/1.1\r\nHost: edge\r\nX-Slow: ").await.unwrap();
+	assert!(closed_within(&mut slow, Duration::from_secs(2)).await, "a slow header is cut off");
+	// A body trickled: 408 at the request timeout, and the connection goes.
+	let mut trickle = connect().await.unwrap();
+	trickle
+		.write_all(b"POST /receipts HTTP/1.1\r\nHost: edge\r\nContent-Type: application/scale\r\nContent-Length: 1000\r\n\r\n0123")
+		.await
+		.unwrap();
+	let mut answer = vec![0u8; 64];
+	let n = tokio::time::timeout(Duration::from_secs(2), tokio::io::AsyncReadExt::read(&mut trickle, &mut answer))
+		.await
+		.expect("an answer within the request timeout")
+		.unwrap();
+	assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 408"), "{}", String::from_utf8_lossy(&answer[..n]));
+	drop((slow, trickle));
+	tokio::time::sleep(Duration::from_millis(100)).await;
+
+	// The cap: two idle connections are held, a third is closed at once.
+	let (_a, _b) = (connect().await.unwrap(), connect().await.unwrap());
+	tokio::time::sleep(Duration::from_millis(50)).await;
+	let mut third = connect().await.unwrap();
+	assert!(closed_within(&mut third, Duration::from_millis(200)).await, "over the cap: closed before any timeout");
+	// The idle ones are cut at the header timeout; then an honest request gets through, and a
+	// range of a chunk not in memory is exactly its bytes.
+	tokio::time::sleep(Duration::from_millis(500)).await;
+	let (status, _, body) = server.get(&paths::chunk_path(&m.content, 1), &[("range", "bytes=10-19")]).await;
+	assert_eq!((status, &body[..]), (StatusCode::PARTIAL_CONTENT, &data[1_010..1_020]));
+	let (status, _, body) = server.get(&paths::chunk_path(&m.content, 1), &[]).await;
+	assert_eq!((status, &body[..]), (StatusCode::OK, &data[1_000..2_000]));
+	server.stop().await;
+}
+
+/// Issue 31: one license cannot feed a public re-stream: a viewer holds at most
+/// `MAX_STREAMS_PER_VIEWER` responses of exclusive content open on one edge, and a closed one
+/// frees its slot.
+#[tokio::test]
+async fn a_viewer_holds_a_bounded_number_of_exclusive_streams() {
+	use codec::Encode;
+	use sp_core::{sr25519, Pair};
+	use vidchain_edge::{access::MAX_STREAMS_PER_VIEWER, server::Licenses};
+	use vidchain_primitives::{licenses::AccessToken, Signature};
+	let dir = temp_dir("streams");
+	// 32 MiB: more than loopback buffers hold, so an unread stream stays open on the edge.
+	let (x, _) = ingest_sized(&dir, 32 << 20, 1 << 20, true);
+	let (operator, genesis) = (AccountId::from([5u8; 32]), Hash::repeat_byte(3));
+	let holder = sr25519::Pair::from_string("//holder", None).unwrap();
+	let mut edge = Edge::new(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), None);
+	edge.licenses = Some(Licenses::new(operator.clone(), genesis, Arc::new(|_, _| Box::pin(async { Ok(true) }))));
+	let server = Server::start_edge(edge).await;
+	let t = AccessToken { viewer: AccountId::from(holder.public()), edge: operator, content: x.content, expires_at_ms: now_ms() + 60_000 };
+	let token = hex::encode((t.clone(), Signature::Sr25519(holder.sign(&t.signing_payload(&genesis)))).encode());
+	let open = || {
+		let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+		let req = Request::get(format!("http://{}{}", server.addr, paths::stream_path(&x.content)))
+			.header(paths::ACCESS_HEADER, &token)
+			.body(Full::default())
+			.unwrap();
+		async move { tokio::time::timeout(Duration::from_secs(10), client.request(req)).await.unwrap().unwrap() }
+	};
+	let mut held = Vec::new();
+	for _ in 0..MAX_STREAMS_PER_VIEWER {
+		let res = open().await;
+		assert_eq!(res.status(), StatusCode::OK);
+		held.push(res);
+	}
+	assert_eq!(open().await.status(), StatusCode::TOO_MANY_REQUESTS);
+	drop(held.pop());
+	let mut freed = false;
+	for _ in 0..50 {
+		tokio::time::sleep(Duration::from_millis(100)).await;
+		if open().await.status() == StatusCode::OK {
+			freed = true;
+			break;
+		}
+	}
+	assert!(freed, "a closed stream frees its slot");
+	drop(held);
+	server.stop().await;
+}
+
+/// Issue 31: the operator's own node going down does not turn the edge against its honest
+/// clients: public content is still served (validators' probes included), while receipts wait
+/// (503) rather than being taken unchecked.
+#[tokio::test]
+async fn an_unreadable_node_does_not_stop_public_content() {
+	use codec::Encode;
+	let dir = temp_dir("node-down");
+	let (m, data) = ingest(&dir, 2_000, false);
+	let operator = AccountId::from([5u8; 32]);
+	let ledger = Arc::new(FakeLedger::new(operator, Hash::repeat_byte(3)));
+	ledger.register(&m, 1);
+	ledger.with(|s| s.down = true);
+	let clock = Arc::new(Clock::default());
+	clock.set(0);
+	let intake = Intake::new(Arc::new(ReceiptStore::open(&dir.0.join("receipts.redb")).unwrap()), ledger, clock, 0);
+	let server = Server::start_with(&dir, Faults::default(), Some(intake)).await;
+	let (status, _, body) = server.get(&paths::chunk_path(&m.content, 0), &[]).await;
+	assert_eq!((status, &body[..]), (StatusCode::OK, &data[..1_000]));
+	let viewer = <sp_core::sr25519::Pair as sp_core::Pair>::from_seed(&[4; 32]);
+	let r = vidchain_primitives::delivery::DeliveryReceipt {
+		edge: AccountId::from([5u8; 32]),
+		content: m.content,
+		viewer: AccountId::from(sp_core::Pair::public(&viewer)),
+		session_nonce: 1,
+		first_chunk: 0,
+		chunk_count: 1,
+		bytes: 1_000,
+		price_per_mib: 0,
+		epoch: 0,
+		ttfb_ms: 1,
+		throughput_kbps: 1,
+	};
+	let s = vidchain_primitives::Signature::Sr25519(sp_core::Pair::sign(&viewer, &r.signing_payload(&Hash::repeat_byte(3))));
+	assert_eq!(server.post("/receipts", vec![(r, s)].encode()).await.0, StatusCode::SERVICE_UNAVAILABLE);
+	server.stop().await;
 }

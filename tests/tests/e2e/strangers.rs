@@ -6,13 +6,16 @@
 //!    register a content, *serve, then register* the edge, watch with `viewer --suri //Alice
 //!    --escrow 10` — while strangers post what they like to Bob's `POST /receipts`: receipts
 //!    for a content its creator retired, signed by fresh keys that hold nothing, and 1 024
-//!    receipts from throwaway keys with no FUEL. Every one is refused (422); Bob's edge stays
+//!    receipts from throwaway keys with no FUEL. Every one is refused (422), and a viewer with
+//!    no FUEL is stopped before it signs anything; Bob's edge stays
 //!    `Active` with its whole bond, his claim is `Verified`, and it is **paid** from Alice's
 //!    escrow.
 //! 2. **A stalling endpoint**: a server that answers `GET /content` with headers and a
 //!    `Content-Length` it never sends, then stays silent, registered as an edge beside an honest
 //!    one. The sampler reports the staller `Unavailable` (suspended, slashed) and keeps sampling
-//!    the honest edge in every epoch: its score rises epoch after epoch.
+//!    the honest edge in every epoch: its score rises epoch after epoch. A third edge registers
+//!    and only then starts serving (the old dev script's order): not judged in its first epoch,
+//!    it is `Active` with its whole bond, and sampled once it serves.
 
 use codec::Encode;
 use std::time::Duration;
@@ -116,6 +119,10 @@ async fn the_dev_flow_leaves_bob_active_verified_and_paid_whatever_strangers_pos
 	let start = (best_height(&rpc).await? / EPOCH + 1) * EPOCH;
 	wait_until_at_least("best block", start, Duration::from_secs(90), || best_height(&rpc)).await?;
 	let epoch = (start / EPOCH) as u32;
+	// A viewer nobody pays for is stopped before it signs anything (Charlie holds no FUEL).
+	let unfunded = run_edge(&["viewer", "--node", &ws, "--content", &content, "--suri", "//Charlie"], Duration::from_secs(60))
+		.expect_err("a viewer whose escrow cannot cover the content does not start");
+	assert!(unfunded.to_string().contains("--escrow"), "{unfunded}");
 	let watched = run_edge(
 		&["viewer", "--node", &ws, "--content", &content, "--suri", "//Alice", "--escrow", "10"],
 		Duration::from_secs(60),
@@ -203,10 +210,20 @@ async fn a_stalling_endpoint_is_reported_and_honest_edges_are_still_sampled_ever
 	let (stall_port, taken) = staller().await?;
 	let bob = dev::bob();
 	let stash = subxt_signer::sr25519::Keypair::from_uri(&"//Bob//stash".parse::<SecretUri>()?)?;
-	for (who, endpoint) in [(&bob, honest.endpoint()), (&stash, format!("http://127.0.0.1:{stall_port}"))] {
+	// A third operator registers first and starts serving two blocks later (the order the old
+	// dev script used): its grace epoch covers the gap.
+	let late = subxt_signer::sr25519::Keypair::from_uri(&"//Alice//stash".parse::<SecretUri>()?)?;
+	let late_port = vidchain_tests::free_port()?;
+	for (who, endpoint) in [
+		(&bob, honest.endpoint()),
+		(&stash, format!("http://127.0.0.1:{stall_port}")),
+		(&late, format!("http://127.0.0.1:{late_port}")),
+	] {
 		let call = dynamic::transaction("Delivery", "register_edge", (endpoint.into_bytes(), b"local".to_vec(), 1_000 * VID));
 		submit(&api, &call, who).await?.map_err(anyhow::Error::msg)?;
 	}
+	tokio::time::sleep(Duration::from_secs(4)).await;
+	let late_edge = EdgeServer::start_on(&content_dir, late_port, &[], Duration::from_secs(30)).await?;
 	// The honest edge's score at the start of each of the next four epochs: it rises in each of
 	// the three epochs between (a sample every epoch), staller or not.
 	let first = (best_height(&rpc).await? / EPOCH + 1) * EPOCH;
@@ -222,8 +239,12 @@ async fn a_stalling_endpoint_is_reported_and_honest_edges_are_still_sampled_ever
 	assert!(taken.load(std::sync::atomic::Ordering::SeqCst) >= 1, "the staller was fetched");
 	let b = edge_json(&rpc, &bob).await?;
 	assert_eq!(b["state"], "active", "{b}");
+	let l = edge_json(&rpc, &late).await?;
+	assert_eq!(l["state"], "active", "an edge that served after it registered is not judged in between: {l}");
+	assert_eq!(l["bond"].as_u64().map(u128::from), Some(1_000 * VID), "{l}");
+	assert!(l["score"].as_u64().unwrap_or(0) > 500_000, "and it is sampled once it serves: {l}");
 
-	drop(honest);
+	drop((honest, late_edge));
 	let status = node.stop(Duration::from_secs(30))?;
 	assert!(status.success(), "clean shutdown, got {status}");
 	Ok(())
