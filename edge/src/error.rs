@@ -30,6 +30,13 @@ pub enum Error {
 	/// The requester already has as many streams of exclusive content open as one viewer may
 	/// (429).
 	TooManyStreams,
+	/// The requester's client address is over its rate for `what` (429; see [`crate::fair`]).
+	TooManyRequests {
+		/// What it asked too much of.
+		what: &'static str,
+		/// When its turn comes (`None`: never at this size; ask for less at once).
+		retry_after: Option<std::time::Duration>,
+	},
 	/// The edge cannot answer now (503): not connected to a chain, or the chain cannot be read.
 	Unavailable(&'static str),
 	/// The edge failed (500); the detail goes to the log, the client gets `public`.
@@ -48,7 +55,7 @@ impl Error {
 			Error::NotFound(_) => StatusCode::NOT_FOUND,
 			Error::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
 			Error::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-			Error::TooManyStreams => StatusCode::TOO_MANY_REQUESTS,
+			Error::TooManyStreams | Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
 			Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
 			Error::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
 		}
@@ -66,6 +73,14 @@ impl IntoResponse for Error {
 				"this viewer already has {} streams of exclusive content open on this edge",
 				crate::access::MAX_STREAMS_PER_VIEWER
 			)),
+			Error::TooManyRequests { what, retry_after: Some(after) } => (
+				status,
+				[(header::RETRY_AFTER, after.as_secs_f64().ceil().max(1.0).to_string())],
+				format!("this address is over its rate of {what}: ask again later\n"),
+			)
+				.into_response(),
+			Error::TooManyRequests { what, retry_after: None } =>
+				text(format!("this address may never have this many {what} at once: ask for fewer")),
 			Error::RangeNotSatisfiable { len, why } =>
 				(status, [(header::CONTENT_RANGE, format!("bytes */{len}"))], format!("{why}\n")).into_response(),
 			Error::Refused(refused) => {

@@ -8,7 +8,9 @@
 //! 1. **It is well formed and signed** ([`crate::receipts::check_batch`]): this edge, the current
 //!    epoch, a content served here, the exact byte length of its chunk range, at least the
 //!    edge's price, and its viewer's signature for this chain. No chain is read for a receipt
-//!    that fails here, so a flood of junk costs signature checks only.
+//!    that fails here, so a flood of junk costs signature checks only — and those are bounded:
+//!    a client address checks at most `Limits::receipts_per_second` receipts a second
+//!    ([`crate::fair`]), and all clients together use at most [`signature_threads`] threads.
 //! 2. **The chain would accept it in a proof** (read at the finalized block): its content is
 //!    registered with this edge's manifest (root and sizes), and live in the receipt's epoch
 //!    (registered by then, not retired before it began).
@@ -83,6 +85,12 @@ pub fn cost(bytes: u64, price_per_mib: u128, min_price_per_mib: u128) -> u128 {
 	(bytes as u128).saturating_mul(price).div_ceil(MIB as u128).max(1)
 }
 
+/// Threads that check receipts' signatures at once: half the cores, at least one (the other
+/// half serve chunks whatever is posted).
+pub fn signature_threads() -> usize {
+	std::thread::available_parallelism().map_or(1, |n| n.get() / 2).max(1)
+}
+
 impl Intake {
 	/// Contents as the chain (finalized) shows them, cached for [`crate::state::CONTENT_CACHE`].
 	pub async fn contents(&self, ids: BTreeSet<ContentId>) -> anyhow::Result<HashMap<ContentId, Option<ContentOnChain>>> {
@@ -109,6 +117,7 @@ impl Intake {
 		let (me, genesis, min) = (self.ledger.me().clone(), self.ledger.genesis(), self.min_price_per_mib);
 		let (batch, refused) = {
 			let store = store.clone();
+			let _turn = self.signatures.acquire().await.map_err(|_| Error::Unavailable("shutting down"))?;
 			tokio::task::spawn_blocking(move || {
 				let terms = Terms { edge: &me, genesis: &genesis, epoch, min_price_per_mib: min };
 				let sizes = |c: &vidchain_primitives::Hash| store.get(c).map(|c| (c.manifest.chunk_size, c.manifest.total_bytes));

@@ -20,6 +20,7 @@
 //! - [`claimer`]: claiming and proving each epoch;
 //! - [`ledger`]: the chain as the intake and the claimer see it (a trait, a fake for tests);
 //! - [`chain`]: the node, through subxt and JSON-RPC;
+//! - [`fair`]: what one client address may take (connections, receipts, disk reads);
 //! - [`access`]: exclusive content (tokens, licenses, streams per viewer); [`cache`]: caches;
 //! - [`viewer`]: the viewer command;
 //! - [`metrics`]: counters.
@@ -29,6 +30,7 @@ pub mod cache;
 pub mod chain;
 pub mod claimer;
 pub mod error;
+pub mod fair;
 pub mod intake;
 pub mod ledger;
 pub mod metrics;
@@ -72,7 +74,8 @@ pub async fn serve(
 }
 
 /// Serve `edge` on `listener` until `shutdown`, holding clients to `edge.limits`: at most
-/// `max_connections` open (one more is closed at once and counted), headers within
+/// `max_connections` open, and `connections_per_client` of one client (one more is closed at
+/// once and counted), headers within
 /// `header_timeout` (which also bounds an idle keep-alive connection), no connection silent both
 /// ways for `idle_timeout`. On shutdown, open connections finish their requests (at most 5 s).
 async fn accept(listener: tokio::net::TcpListener, edge: Arc<server::Edge>, shutdown: impl std::future::Future<Output = ()>) {
@@ -84,12 +87,22 @@ async fn accept(listener: tokio::net::TcpListener, edge: Arc<server::Edge>, shut
 	let limits = edge.limits;
 	let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
 	let graceful = GracefulShutdown::new();
-	let service = TowerToHyperService::new(server::router(edge.clone()));
+	let router = server::router(edge.clone());
+	// Rates of clients not seen for a while are forgotten now and then.
+	let forget = {
+		let fair = edge.fair.clone();
+		tokio::spawn(async move {
+			loop {
+				tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+				fair.forget_idle();
+			}
+		})
+	};
 	let mut builder = hyper::server::conn::http1::Builder::new();
 	builder.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).keep_alive(true);
 	tokio::pin!(shutdown);
 	loop {
-		let (socket, _peer) = tokio::select! {
+		let (socket, peer) = tokio::select! {
 			accepted = listener.accept() => match accepted {
 				Ok(a) => a,
 				Err(e) => {
@@ -101,6 +114,12 @@ async fn accept(listener: tokio::net::TcpListener, edge: Arc<server::Edge>, shut
 			},
 			() = &mut shutdown => break,
 		};
+		let client = fair::Client::of(peer.ip());
+		let Some(share) = edge.fair.connect(client) else {
+			edge.metrics.connections_refused.inc();
+			drop(socket);
+			continue;
+		};
 		let Ok(slot) = slots.clone().try_acquire_owned() else {
 			edge.metrics.connections_refused.inc();
 			drop(socket);
@@ -108,15 +127,21 @@ async fn accept(listener: tokio::net::TcpListener, edge: Arc<server::Edge>, shut
 		};
 		let _ = socket.set_nodelay(true);
 		let io = TokioIo::new(idle::Idle::new(socket, limits.idle_timeout));
-		let conn = builder.serve_connection(io, service.clone());
+		// Each request knows its client, for the client's share (`fair`).
+		let service = tower::ServiceExt::map_request(router.clone(), move |mut request: hyper::Request<hyper::body::Incoming>| {
+			request.extensions_mut().insert(client);
+			request
+		});
+		let conn = builder.serve_connection(io, TowerToHyperService::new(service));
 		let conn = graceful.watch(conn);
 		tokio::spawn(async move {
-			let _slot = slot;
+			let _slot = (slot, share);
 			if let Err(e) = conn.await {
 				tracing::debug!(error = %e, "connection ended");
 			}
 		});
 	}
+	forget.abort();
 	tokio::select! {
 		() = graceful.shutdown() => {},
 		() = tokio::time::sleep(std::time::Duration::from_secs(5)) => {

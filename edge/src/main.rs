@@ -111,6 +111,15 @@ enum Command {
 		/// Open connections at most (one more is closed at once).
 		#[arg(long, default_value_t = Limits::default().max_connections)]
 		max_connections: usize,
+		/// Open connections of one client address (an IPv4 address or IPv6 /64) at most.
+		#[arg(long, default_value_t = Limits::default().connections_per_client)]
+		connections_per_client: usize,
+		/// Receipts one client address may post a second (bursts of four full posts).
+		#[arg(long, default_value_t = Limits::default().receipts_per_second)]
+		receipts_per_second: u32,
+		/// Reads of chunks not in memory one client address may cause a second.
+		#[arg(long, default_value_t = Limits::default().disk_reads_per_second)]
+		disk_reads_per_second: u32,
 	},
 	/// Watch a content through an edge: download and check every chunk, sign and post receipts.
 	Viewer {
@@ -244,6 +253,9 @@ async fn run(command: Command) -> Result<()> {
 			receipts_db,
 			min_price_per_mib,
 			max_connections,
+			connections_per_client,
+			receipts_per_second,
+			disk_reads_per_second,
 		} => {
 			if !(0.0..=1.0).contains(&corrupt_fraction) {
 				bail!("--corrupt-fraction must be between 0 and 1");
@@ -282,7 +294,13 @@ async fn run(command: Command) -> Result<()> {
 			};
 			let faults = Faults::corrupting(corrupt_fraction);
 			faults.stalled.store(stop_answering, Ordering::Relaxed);
-			let limits = Limits { max_connections, ..Limits::default() };
+			let limits = Limits {
+				max_connections,
+				connections_per_client,
+				receipts_per_second,
+				disk_reads_per_second,
+				..Limits::default()
+			};
 			let mut edge = Edge::with_limits(store, faults, intake, limits);
 			edge.licenses = licenses;
 			edge.cache = ChunkCache::new(cache_mib.saturating_mul(1 << 20));

@@ -35,16 +35,22 @@
 //! connections (one more is closed at once), a deadline for a request's headers (which also
 //! bounds an idle keep-alive connection), a connection with no byte either way for the idle
 //! timeout is closed, and every request is read and answered within the request timeout (a
-//! trickled body gets 408).
+//! trickled body gets 408). Each client address has its share ([`crate::fair`]): connections,
+//! receipts checked a second, reads from disk a second; over it, a request waits for its turn up
+//! to a second, then gets 429 with `Retry-After`.
 //!
 //! Fault switches for tests: `corrupt_fraction` serves a fixed share of chunks with one byte
 //! flipped (the same chunks every time, chosen by the chunk's hash); `stalled` takes requests
 //! and never answers them (the binary toggles it on SIGUSR1, or starts with it on).
 
-use crate::{error::Error, store::Content};
+use crate::{
+	error::Error,
+	fair::{Client, Work},
+	store::Content,
+};
 use axum::{
 	body::{Body, Bytes},
-	extract::{Path, RawQuery, Request, State},
+	extract::{Extension, Path, RawQuery, Request, State},
 	http::{header, HeaderMap, HeaderValue, StatusCode},
 	middleware::Next,
 	response::{IntoResponse, Response},
@@ -228,9 +234,9 @@ async fn lookup(
 
 /// Bytes `from..=to` of chunk `index` of `content` as served: a slice of the cached chunk; the
 /// whole chunk read from its file (length checked) and cached; or, for part of a chunk not in
-/// memory, only those bytes read (not cached). Reads from disk wait for a turn
-/// (`Limits::disk_reads`). The corruption fault is applied.
-async fn chunk_part(edge: &Edge, content: &Content, index: u32, from: u64, to: u64) -> Result<Bytes, Error> {
+/// memory, only those bytes read (not cached). Reads from disk wait for the client's turn
+/// (`Limits::disk_reads_per_second`) and then for a turn of the edge (`Limits::disk_reads`). The corruption fault is applied.
+async fn chunk_part(edge: &Edge, client: Option<Client>, content: &Content, index: u32, from: u64, to: u64) -> Result<Bytes, Error> {
 	use tokio::io::{AsyncReadExt, AsyncSeekExt};
 	let id = content.manifest.content;
 	let len = content.manifest.chunk_len(index).ok_or(Error::NotFound("no such chunk"))?;
@@ -242,6 +248,9 @@ async fn chunk_part(edge: &Edge, content: &Content, index: u32, from: u64, to: u
 	let bytes = match edge.cache.get(&(id, index)) {
 		Some(b) => b.slice(from as usize..=to as usize),
 		None => {
+			if let Some(client) = client {
+				edge.fair.take(Work::DiskReads, client, 1).await?;
+			}
 			let _turn = edge.disk.acquire().await.map_err(|_| Error::Unavailable("shutting down"))?;
 			let mut file = tokio::fs::File::open(content.chunk_file(index))
 				.await
@@ -273,7 +282,11 @@ async fn chunk_part(edge: &Edge, content: &Content, index: u32, from: u64, to: u
 }
 
 /// `POST /receipts`: see [`crate::intake`] for what is taken and why.
-async fn receipts(State(edge): State<Arc<Edge>>, body: axum::body::Bytes) -> Result<Response, Error> {
+async fn receipts(
+	State(edge): State<Arc<Edge>>,
+	client: Option<Extension<Client>>,
+	body: axum::body::Bytes,
+) -> Result<Response, Error> {
 	use crate::receipts::SignedReceipt;
 	let intake = edge.intake.as_ref().ok_or(Error::Unavailable("this edge takes no receipts (no chain connection)"))?;
 	let mut input = &body[..];
@@ -285,6 +298,9 @@ async fn receipts(State(edge): State<Arc<Edge>>, body: axum::body::Bytes) -> Res
 		return Err(Error::BadRequest(format!("post 1 to {MAX_RECEIPTS_PER_POST} receipts")));
 	}
 	let n = batch.len() as u64;
+	if let Some(Extension(client)) = client {
+		edge.fair.take(Work::Receipts, client, n as u32).await?;
+	}
 	match intake.take(edge.store.clone(), edge.licenses.as_ref(), batch).await {
 		Ok(stored) => {
 			edge.metrics.receipts.inc_by(stored as u64);
@@ -387,6 +403,7 @@ fn body_holding(stream: impl futures::Stream<Item = Result<Bytes, std::io::Error
 
 async fn chunk(
 	State(edge): State<Arc<Edge>>,
+	client: Option<Extension<Client>>,
 	Path((id, index)): Path<(String, String)>,
 	RawQuery(query): RawQuery,
 	headers: HeaderMap,
@@ -401,7 +418,7 @@ async fn chunk(
 	let range = parse_range(headers.get(header::RANGE), len)
 		.map_err(|()| Error::RangeNotSatisfiable { len, why: "range outside the chunk" })?;
 	let (start, end) = range.unwrap_or((0, len - 1));
-	let body = chunk_part(&edge, &content, index, start, end).await?;
+	let body = chunk_part(&edge, client.map(|c| c.0), &content, index, start, end).await?;
 	edge.metrics.chunks_served.inc();
 	edge.metrics.bytes_served.inc_by(body.len() as u64);
 	let body = match slot {
@@ -440,6 +457,7 @@ fn ranged(body: Body, len: u64, range: Option<(u64, u64)>) -> Response {
 /// only the bytes of the range are read.
 async fn stream(
 	State(edge): State<Arc<Edge>>,
+	client: Option<Extension<Client>>,
 	Path(id): Path<String>,
 	RawQuery(query): RawQuery,
 	headers: HeaderMap,
@@ -459,7 +477,8 @@ async fn stream(
 	// The first chunk is read now, so that an unreadable chunk gets a 500 and not a cut body.
 	let first_len = content.manifest.chunk_len(first).ok_or(Error::NotFound("no such chunk"))?;
 	let (from, to) = part(first, first_len);
-	let head = chunk_part(&edge, &content, first, from, to).await?;
+	let client = client.map(|c| c.0);
+	let head = chunk_part(&edge, client, &content, first, from, to).await?;
 	edge.metrics.bytes_served.inc_by(end - start + 1);
 	let rest = futures::stream::unfold(first + 1, move |i| {
 		let (edge, content) = (edge.clone(), content.clone());
@@ -470,7 +489,7 @@ async fn stream(
 			let item = async {
 				let chunk_len = content.manifest.chunk_len(i).ok_or(Error::NotFound("no such chunk"))?;
 				let (from, to) = part(i, chunk_len);
-				chunk_part(&edge, &content, i, from, to).await
+				chunk_part(&edge, client, &content, i, from, to).await
 			}
 			.await
 			.map_err(|_| std::io::Error::other("chunk unreadable"));
@@ -484,11 +503,12 @@ async fn stream(
 /// `GET /content/{id}/stream/{name}`: [`stream`] under a file name (ignored).
 async fn stream_named(
 	state: State<Arc<Edge>>,
+	client: Option<Extension<Client>>,
 	Path((id, _name)): Path<(String, String)>,
 	query: RawQuery,
 	headers: HeaderMap,
 ) -> Result<Response, Error> {
-	stream(state, Path(id), query, headers).await
+	stream(state, client, Path(id), query, headers).await
 }
 
 /// `GET /content/{id}/index.m3u8`: for content ingested from HLS, a playlist whose segments are

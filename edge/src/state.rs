@@ -4,6 +4,7 @@
 use crate::{
 	access::Licenses,
 	cache::{ChunkCache, TtlCache},
+	fair::Fair,
 	ledger::{ContentOnChain, Ledger},
 	metrics::Metrics,
 	receipts::ReceiptStore,
@@ -74,6 +75,8 @@ pub struct Intake {
 	pub(crate) contents: TtlCache<ContentId, Option<ContentOnChain>>,
 	/// Payers' funds (by SCALE of the payer) as the chain last showed them.
 	pub(crate) funds: TtlCache<Vec<u8>, u128>,
+	/// Turns to check signatures ([`crate::intake::signature_threads`] at once).
+	pub(crate) signatures: tokio::sync::Semaphore,
 }
 
 impl Intake {
@@ -86,6 +89,7 @@ impl Intake {
 			min_price_per_mib,
 			contents: TtlCache::new(CONTENT_CACHE, 100_000),
 			funds: TtlCache::new(FUNDS_CACHE, 100_000),
+			signatures: tokio::sync::Semaphore::new(crate::intake::signature_threads()),
 		}
 	}
 }
@@ -103,6 +107,12 @@ pub struct Limits {
 	pub request_timeout: Duration,
 	/// Chunk files read from disk at once (reads of chunks not in memory wait for a turn).
 	pub disk_reads: usize,
+	/// Open connections of one client ([`crate::fair::Client`]) at most.
+	pub connections_per_client: usize,
+	/// Receipts one client may post a second (bursts of [`crate::fair::RECEIPT_BURST`]).
+	pub receipts_per_second: u32,
+	/// Chunk reads from disk one client may cause a second (bursts of as many).
+	pub disk_reads_per_second: u32,
 }
 
 impl Default for Limits {
@@ -113,6 +123,9 @@ impl Default for Limits {
 			idle_timeout: Duration::from_secs(30),
 			request_timeout: Duration::from_secs(30),
 			disk_reads: 32,
+			connections_per_client: 256,
+			receipts_per_second: 256,
+			disk_reads_per_second: 64,
 		}
 	}
 }
@@ -135,6 +148,8 @@ pub struct Edge {
 	pub limits: Limits,
 	/// Turns to read chunk files.
 	pub disk: tokio::sync::Semaphore,
+	/// Each client's share.
+	pub fair: Arc<Fair>,
 }
 
 /// The default budget of the chunk cache: 512 MiB.
@@ -157,6 +172,7 @@ impl Edge {
 			licenses: None,
 			cache: ChunkCache::new(DEFAULT_CACHE_BYTES),
 			disk: tokio::sync::Semaphore::new(limits.disk_reads.max(1)),
+			fair: Arc::new(Fair::new(&limits)),
 			limits,
 		}
 	}

@@ -91,11 +91,24 @@ impl Server {
 
 	async fn send(
 		&self,
+		req: hyper::http::request::Builder,
+		headers: &[(&str, &str)],
+		body: Vec<u8>,
+	) -> (StatusCode, hyper::HeaderMap, Vec<u8>) {
+		self.send_from([127, 0, 0, 1], req, headers, body).await
+	}
+
+	/// [`Server::send`] from the loopback address `from`: another client of the edge.
+	async fn send_from(
+		&self,
+		from: [u8; 4],
 		mut req: hyper::http::request::Builder,
 		headers: &[(&str, &str)],
 		body: Vec<u8>,
 	) -> (StatusCode, hyper::HeaderMap, Vec<u8>) {
-		let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+		let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+		connector.set_local_address(Some(std::net::Ipv4Addr::from(from).into()));
+		let client = Client::builder(TokioExecutor::new()).build::<_, Full<Bytes>>(connector);
 		for (k, v) in headers {
 			req = req.header(*k, *v);
 		}
@@ -692,6 +705,7 @@ async fn the_edge_holds_its_clients_to_its_limits() {
 		idle_timeout: Duration::from_secs(5),
 		request_timeout: Duration::from_millis(400),
 		disk_reads: 1,
+		..Limits::default()
 	};
 	let edge = Edge::with_limits(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), None, limits);
 	let server = Server::start_edge(edge).await;
@@ -728,6 +742,33 @@ async fn the_edge_holds_its_clients_to_its_limits() {
 	assert_eq!((status, &body[..]), (StatusCode::PARTIAL_CONTENT, &data[1_010..1_020]));
 	let (status, _, body) = server.get(&paths::chunk_path(&m.content, 1), &[]).await;
 	assert_eq!((status, &body[..]), (StatusCode::OK, &data[1_000..2_000]));
+	server.stop().await;
+}
+
+/// Issue 31: a connection on which nothing moves either way is closed at the idle timeout, even
+/// while the header timeout is far away; one that keeps asking is not.
+#[tokio::test]
+async fn a_silent_connection_is_closed_at_the_idle_timeout() {
+	use tokio::io::AsyncWriteExt;
+	use vidchain_edge::state::Limits;
+	let dir = temp_dir("idle");
+	ingest(&dir, 3_500, false);
+	let limits = Limits { header_timeout: Duration::from_secs(30), idle_timeout: Duration::from_millis(300), ..Limits::default() };
+	let server = Server::start_edge(Edge::with_limits(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), None, limits)).await;
+	let mut silent = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+	assert!(closed_within(&mut silent, Duration::from_secs(3)).await, "a silent connection is closed long before the header timeout");
+	// A client that sends a header byte every 100 ms is moving: not idle (the header timeout,
+	// 30 s here, is what bounds it).
+	let mut trickle = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+	trickle.write_all(b"GET /health HTTP/1.1\r\nHost: edge\r\n").await.unwrap();
+	for _ in 0..8 {
+		tokio::time::sleep(Duration::from_millis(100)).await;
+		trickle.write_all(b"X-A: b\r\n").await.expect("still open");
+	}
+	trickle.write_all(b"\r\n").await.unwrap();
+	let mut answer = vec![0u8; 64];
+	let n = tokio::time::timeout(Duration::from_secs(2), tokio::io::AsyncReadExt::read(&mut trickle, &mut answer)).await.unwrap().unwrap();
+	assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer[..n]));
 	server.stop().await;
 }
 
@@ -813,5 +854,109 @@ async fn an_unreadable_node_does_not_stop_public_content() {
 	};
 	let s = vidchain_primitives::Signature::Sr25519(sp_core::Pair::sign(&viewer, &r.signing_payload(&Hash::repeat_byte(3))));
 	assert_eq!(server.post("/receipts", vec![(r, s)].encode()).await.0, StatusCode::SERVICE_UNAVAILABLE);
+	server.stop().await;
+}
+
+/// Issue 31: a client address asking as fast as it can takes its share and no more: its
+/// connections, receipts checked and reads from disk are bounded (429 with `Retry-After` past
+/// the rate, after a wait), and another address is not held by it. Chunks in memory are not
+/// rationed.
+#[tokio::test]
+async fn each_client_address_has_its_share() {
+	use codec::Encode;
+	use vidchain_edge::{fair::MAX_WAIT, state::Limits};
+	let dir = temp_dir("shares");
+	let (m, data) = ingest(&dir, 3_500, false);
+	let ledger = Arc::new(FakeLedger::new(AccountId::from([5u8; 32]), Hash::repeat_byte(3)));
+	ledger.register(&m, 1);
+	let clock = Arc::new(Clock::default());
+	clock.set(7);
+	let intake = Intake::new(Arc::new(ReceiptStore::open(&dir.0.join("receipts.redb")).unwrap()), ledger, clock, 0);
+	let (a, b) = ([127, 0, 0, 1], [127, 0, 0, 2]);
+
+	// Connections: two of A are held, a third of A is closed at once; B is served meanwhile.
+	let limits = Limits { connections_per_client: 2, ..Limits::default() };
+	let server = Server::start_edge(Edge::with_limits(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), None, limits)).await;
+	let from = |ip: [u8; 4]| {
+		let addr = server.addr;
+		async move {
+			let socket = tokio::net::TcpSocket::new_v4().unwrap();
+			socket.bind((std::net::Ipv4Addr::from(ip), 0).into()).unwrap();
+			socket.connect(addr).await.unwrap()
+		}
+	};
+
+	let (a1, a2) = (from(a).await, from(a).await);
+	tokio::time::sleep(Duration::from_millis(50)).await;
+	let mut a3 = from(a).await;
+	assert!(closed_within(&mut a3, Duration::from_millis(500)).await, "a third connection of one address is closed");
+	let (status, _, _) = server.send_from(b, Request::get(format!("http://{}/health", server.addr)), &[], vec![]).await;
+	assert_eq!(status, StatusCode::OK, "another address is served");
+	drop((a1, a2));
+	tokio::time::sleep(Duration::from_millis(100)).await;
+	let (status, _, _) = server.send_from(a, Request::get(format!("http://{}/health", server.addr)), &[], vec![]).await;
+	assert_eq!(status, StatusCode::OK, "closed connections are given back");
+	server.stop().await;
+
+	// Rates: one receipt and one disk read a second of one address.
+	let limits = Limits { receipts_per_second: 1, disk_reads_per_second: 1, ..Limits::default() };
+	let edge = Edge::with_limits(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), Some(intake), limits);
+	let server = Server::start_edge(edge).await;
+
+	// Receipts: four full posts of junk are checked (and refused: bad signatures); the fifth is
+	// a thousand seconds of A's rate away: 429 after MAX_WAIT, told when to retry, unchecked.
+	let junk: Vec<SignedReceipt> = (0..1_024u64)
+		.map(|i| {
+			let r = vidchain_primitives::delivery::DeliveryReceipt {
+				edge: AccountId::from([5u8; 32]),
+				content: m.content,
+				viewer: AccountId::from([9u8; 32]),
+				session_nonce: i,
+				first_chunk: 0,
+				chunk_count: 1,
+				bytes: 1_000,
+				price_per_mib: 1,
+				epoch: 7,
+				ttfb_ms: 1,
+				throughput_kbps: 1,
+			};
+			(r, vidchain_primitives::Signature::Sr25519(sp_core::sr25519::Signature::from_raw([0u8; 64])))
+		})
+		.collect();
+	let post = |ip| server.send_from(ip, Request::post(format!("http://{}/receipts", server.addr)), &[], junk.encode());
+	for _ in 0..4 {
+		assert_eq!(post(a).await.0, StatusCode::UNPROCESSABLE_ENTITY, "within the burst: checked");
+	}
+	let started = std::time::Instant::now();
+	let (status, headers, _) = post(a).await;
+	assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+	let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+	assert!(retry > 100, "retry after {retry} s");
+	assert!(started.elapsed() >= MAX_WAIT, "the refusal is held for MAX_WAIT");
+	assert_eq!(post(b).await.0, StatusCode::UNPROCESSABLE_ENTITY, "another address is checked");
+
+	// Reads from disk: one a second for A. A whole chunk read (and kept in memory), then three
+	// ranges of a chunk not in memory at once: at least one is past MAX_WAIT (429).
+	let srv = &server;
+	let get_from = move |ip, path: String, range: Option<&'static str>| {
+		let headers: Vec<(&str, &str)> = range.map(|r| ("range", r)).into_iter().collect();
+		let req = Request::get(format!("http://{}{path}", srv.addr));
+		async move { srv.send_from(ip, req, &headers, vec![]).await }
+	};
+	let (status, _, body) = get_from(a, paths::chunk_path(&m.content, 0), None).await;
+	assert_eq!((status, &body[..]), (StatusCode::OK, &data[..1_000]));
+	let ranges = futures::future::join_all((0..3).map(|_| get_from(a, paths::chunk_path(&m.content, 1), Some("bytes=0-0")))).await;
+	let refused: Vec<_> = ranges.iter().filter(|(s, _, _)| *s == StatusCode::TOO_MANY_REQUESTS).collect();
+	assert!(!refused.is_empty(), "three disk reads at once of a one-a-second address: {:?}", ranges.iter().map(|r| r.0).collect::<Vec<_>>());
+	assert!(refused.iter().all(|(_, h, _)| h.contains_key("retry-after")));
+	for (s, _, body) in ranges.iter().filter(|(s, _, _)| *s != StatusCode::TOO_MANY_REQUESTS) {
+		assert_eq!((*s, &body[..]), (StatusCode::PARTIAL_CONTENT, &data[1_000..1_001]));
+	}
+	for _ in 0..20 {
+		let (status, _, body) = get_from(a, paths::chunk_path(&m.content, 0), None).await;
+		assert_eq!((status, body.len()), (StatusCode::OK, 1_000), "a chunk in memory is not rationed");
+	}
+	let (status, _, body) = get_from(b, paths::chunk_path(&m.content, 2), Some("bytes=5-9")).await;
+	assert_eq!((status, &body[..]), (StatusCode::PARTIAL_CONTENT, &data[2_005..2_010]), "B reads from disk at once");
 	server.stop().await;
 }
