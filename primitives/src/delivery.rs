@@ -10,8 +10,8 @@ use sp_core::H256;
 /// A content's id: its manifest root (see [`crate::manifest`]).
 pub type ContentId = H256;
 
-/// An epoch: `EpochLength` consecutive blocks; epoch `e` spans blocks
-/// `[e × EpochLength, (e + 1) × EpochLength)`.
+/// An epoch: `L` consecutive blocks, `L` the chain's epoch length (pallet-delivery's `Schedule`,
+/// fixed at genesis); epoch `e` spans blocks `[e × L, (e + 1) × L)`.
 pub type EpochIndex = u32;
 
 /// Prefix of every receipt signature payload, so a receipt signature can never be replayed as

@@ -49,7 +49,7 @@ use vidchain_primitives::{
 };
 use vidchain_tests::{account_id, best_height, block_hash, node_binary, sign, submit, wait_until_at_least, Node, PreEncoded, RawCall, Storage};
 
-/// A real network's delivery windows (the runtime's `DeliveryClaimWindow`, `DeliveryProofWindow`).
+/// A real network's delivery windows (the runtime's `DeliveryDefaultClaimWindow`, `DeliveryDefaultProofWindow`).
 const CLAIM_WINDOW: u64 = 20;
 const PROOF_WINDOW: u64 = 100;
 /// Draws per claim (the runtime's `SamplesPerClaim`).

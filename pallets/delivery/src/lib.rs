@@ -41,17 +41,19 @@
 //!   edge's score by at most `ScoreOnSample* / validators`; when more than a third of the current
 //!   validators report failures of an edge in one epoch, it is suspended and slashed.
 //!
-//! ## Epoch timeline (epoch `e`, `L` = epoch length)
+//! ## Epoch timeline (epoch `e`; `L`, `W_c`, `W_p`: the [`Schedule`]'s epoch length, claim and proof windows)
 //! ```text
 //! [e·L, (e+1)·L)                       receipts of e are collected; samples of e are reported
-//! [(e+1)·L, (e+1)·L + ClaimWindow)     submit_claim(e, …)
-//! c = (e+1)·L + ClaimWindow            the block whose hash seeds the draws of e's claims
-//! [c + 1, c + 1 + ProofWindow)         submit_proof(e, …)
-//! c + 1 + ProofWindow, and on          e is sealed, MaxSealPerBlock claims per block
+//! [(e+1)·L, (e+1)·L + W_c)             submit_claim(e, …)
+//! c = (e+1)·L + W_c                    the block whose hash seeds the draws of e's claims
+//! [c + 1, c + 1 + W_p)                 submit_proof(e, …)
+//! c + 1 + W_p, and on                  e is sealed, MaxSealPerBlock claims per block
 //! ```
 //! The schedule (`L`, the two windows) is fixed at genesis ([`Schedule`]): the `development` and
 //! `local_testnet` presets use 10-block epochs with windows of 3 blocks, real networks the
-//! runtime's defaults (10-minute epochs). Nothing changes it after genesis.
+//! runtime's defaults (10-minute epochs: `DefaultEpochLength` and the two `Default*Window`
+//! constants, which are only that). Nothing changes it after genesis; clients read it from
+//! [`Schedule`] or `DeliveryApi::epoch`.
 //!
 //! ## What a verified claim proves, in bytes
 //! Every drawn offset must land in a receipt that the chain checks in full: signed by its viewer
@@ -185,19 +187,22 @@ pub mod pallet {
 		/// The current validators' [`Config::AuthorityId`] keys, and how many there are.
 		type Validators: ValidatorSet<Self::AuthorityId>;
 
-		/// Blocks per epoch, unless the genesis sets a [`Schedule`].
+		/// Blocks per epoch on a network whose genesis sets no [`Schedule`]: only a default. The
+		/// live value is [`Schedule`] (storage) and `DeliveryApi::epoch` (runtime API); clients
+		/// read those, never this.
 		#[pallet::constant]
-		type EpochLength: Get<BlockNumberFor<Self>>;
+		type DefaultEpochLength: Get<BlockNumberFor<Self>>;
 
-		/// Blocks after an epoch's end during which its claims are accepted, unless the genesis
-		/// sets a [`Schedule`].
+		/// Blocks after an epoch's end during which its claims are accepted, on a network whose
+		/// genesis sets no [`Schedule`]: only a default, as [`Config::DefaultEpochLength`].
 		#[pallet::constant]
-		type ClaimWindow: Get<BlockNumberFor<Self>>;
+		type DefaultClaimWindow: Get<BlockNumberFor<Self>>;
 
 		/// Blocks, after the claim window has closed and the seed block is known, during which
-		/// proofs are accepted, unless the genesis sets a [`Schedule`].
+		/// proofs are accepted, on a network whose genesis sets no [`Schedule`]: only a default,
+		/// as [`Config::DefaultEpochLength`].
 		#[pallet::constant]
-		type ProofWindow: Get<BlockNumberFor<Self>>;
+		type DefaultProofWindow: Get<BlockNumberFor<Self>>;
 
 		/// Blocks from `unbond` until the bond can be withdrawn.
 		#[pallet::constant]
@@ -573,15 +578,15 @@ pub mod pallet {
 		fn integrity_test() {
 			use sp_runtime::traits::Zero;
 			let schedule = EpochSchedule {
-				epoch_length: T::EpochLength::get(),
-				claim_window: T::ClaimWindow::get(),
-				proof_window: T::ProofWindow::get(),
+				epoch_length: T::DefaultEpochLength::get(),
+				claim_window: T::DefaultClaimWindow::get(),
+				proof_window: T::DefaultProofWindow::get(),
 			};
-			assert!(!schedule.epoch_length.is_zero(), "EpochLength must be positive");
+			assert!(!schedule.epoch_length.is_zero(), "DefaultEpochLength must be positive");
 			assert!(
 				Self::schedule_is_valid(&schedule),
-				"the default schedule: windows must be positive, ClaimWindow < EpochLength, and \
-				 ProofWindow + 2 < BlockHashCount (the seed block's hash must still be known)"
+				"the default schedule: windows must be positive, DefaultClaimWindow < DefaultEpochLength, \
+				 and DefaultProofWindow + 2 < BlockHashCount (the seed block's hash must still be known)"
 			);
 			assert!(T::InitialScore::get() <= MAX_SCORE, "InitialScore is at most 1_000_000");
 			assert!(T::SamplesPerClaim::get() > 0, "SamplesPerClaim must be positive");

@@ -140,9 +140,9 @@ impl pallet_delivery::Config for Test {
 	type ReceiptSigner = <MultiSignature as sp_runtime::traits::Verify>::Signer;
 	type AuthorityId = ocw_crypto::Public;
 	type Validators = MockValidators;
-	type EpochLength = ConstU64<EPOCH>;
-	type ClaimWindow = ConstU64<CLAIM_WINDOW>;
-	type ProofWindow = ConstU64<PROOF_WINDOW>;
+	type DefaultEpochLength = ConstU64<EPOCH>;
+	type DefaultClaimWindow = ConstU64<CLAIM_WINDOW>;
+	type DefaultProofWindow = ConstU64<PROOF_WINDOW>;
 	type UnbondingPeriod = ConstU64<UNBONDING>;
 	type SuspensionPeriod = ConstU64<SUSPENSION>;
 	type MinEdgeBond = frame_support::traits::ConstU128<MIN_BOND>;

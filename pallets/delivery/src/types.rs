@@ -130,9 +130,9 @@ pub struct DefaultSchedule<T>(core::marker::PhantomData<T>);
 impl<T: Config> Get<EpochSchedule<BlockNumberFor<T>>> for DefaultSchedule<T> {
 	fn get() -> EpochSchedule<BlockNumberFor<T>> {
 		EpochSchedule {
-			epoch_length: T::EpochLength::get(),
-			claim_window: T::ClaimWindow::get(),
-			proof_window: T::ProofWindow::get(),
+			epoch_length: T::DefaultEpochLength::get(),
+			claim_window: T::DefaultClaimWindow::get(),
+			proof_window: T::DefaultProofWindow::get(),
 		}
 	}
 }

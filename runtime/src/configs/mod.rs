@@ -255,12 +255,12 @@ impl pallet_nfts::Config for Runtime {
 
 parameter_types! {
 	/// Epochs of 10 minutes.
-	pub const DeliveryEpochLength: BlockNumber = 10 * MINUTES;
+	pub const DeliveryDefaultEpochLength: BlockNumber = 10 * MINUTES;
 	/// Claims for an epoch are accepted in the first 2 minutes after it ends…
-	pub const DeliveryClaimWindow: BlockNumber = 2 * MINUTES;
+	pub const DeliveryDefaultClaimWindow: BlockNumber = 2 * MINUTES;
 	/// …and proofs in the 10 minutes after the claim window's seed block: 10 000 edges' proofs
 	/// (≈ 14 KB each, ≈ 140 MB) take ≈ 75 blocks at half of each block's normal-class length.
-	pub const DeliveryProofWindow: BlockNumber = 10 * MINUTES;
+	pub const DeliveryDefaultProofWindow: BlockNumber = 10 * MINUTES;
 	/// A week from `unbond` to `withdraw_unbonded`.
 	pub const DeliveryUnbondingPeriod: BlockNumber = 7 * DAYS;
 	pub const MinEdgeBond: Balance = 1_000 * VID;
@@ -350,9 +350,9 @@ impl pallet_delivery::Config for Runtime {
 	type ReceiptSigner = <Signature as Verify>::Signer;
 	type AuthorityId = vidchain_primitives::ocw_crypto::Public;
 	type Validators = AuraValidators;
-	type EpochLength = DeliveryEpochLength;
-	type ClaimWindow = DeliveryClaimWindow;
-	type ProofWindow = DeliveryProofWindow;
+	type DefaultEpochLength = DeliveryDefaultEpochLength;
+	type DefaultClaimWindow = DeliveryDefaultClaimWindow;
+	type DefaultProofWindow = DeliveryDefaultProofWindow;
 	type UnbondingPeriod = DeliveryUnbondingPeriod;
 	type SuspensionPeriod = DeliverySuspensionPeriod;
 	type MinEdgeBond = MinEdgeBond;

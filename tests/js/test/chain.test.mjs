@@ -99,6 +99,14 @@ test('a creator registers content from polkadot.js with no custom types', async 
   assert.ok(api.errors.delivery.LocalEndpoint, 'typed errors are in the metadata');
   const schedule = await api.query.delivery.schedule();
   assert.equal(schedule.epochLength.toNumber(), 10, 'the development preset runs 10-block epochs');
+  // One truth for the schedule (issue 32): no metadata constant claims to be the epoch length or
+  // a window; the constants are the defaults of a genesis that sets none, and say so.
+  for (const name of ['epochLength', 'claimWindow', 'proofWindow']) {
+    assert.equal(api.consts.delivery[name], undefined, `no constant named ${name}`);
+  }
+  assert.equal(api.consts.delivery.defaultEpochLength.toNumber(), 100, 'the default is not the live value');
+  const epoch = await api.call.deliveryApi.epoch();
+  assert.equal(epoch.epochLength.toNumber(), schedule.epochLength.toNumber(), 'the runtime API reads the live schedule');
   const root = '0x' + 'ab'.repeat(32);
   const { events } = await signAndWait(
     api.tx.delivery.registerContent(root, 1048576, 10, 10n * 1048576n, true, 'Clip source', 'https://cdn.example/m'),
