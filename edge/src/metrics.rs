@@ -28,8 +28,11 @@ pub struct Metrics {
 	/// Claims or proofs the chain refused with an error that sending them again would repeat
 	/// (they are not sent again).
 	pub dispatch_errors: IntCounter,
-	/// Connections refused because the edge had as many open as it takes.
+	/// Connections refused because the edge, or their client address, had as many open as it
+	/// takes.
 	pub connections_refused: IntCounter,
+	/// Requests answered 429 because their client address was over its rate ([`crate::fair`]).
+	pub over_rate: IntCounter,
 }
 
 impl Metrics {
@@ -52,7 +55,8 @@ impl Metrics {
 			access_refused: counter("access_refused_total", "Requests for exclusive content refused."),
 			receipts_dropped: counter("receipts_dropped_total", "Stored receipts left out of a claim: the chain would refuse them."),
 			dispatch_errors: counter("dispatch_errors_total", "Claims or proofs refused by the chain for good (not sent again)."),
-			connections_refused: counter("connections_refused_total", "Connections refused at the connection limit."),
+			connections_refused: counter("connections_refused_total", "Connections refused at the connection limit (the edge's or one address's)."),
+			over_rate: counter("over_rate_total", "Requests answered 429: their client address was over its rate."),
 			registry,
 		}
 	}

@@ -249,7 +249,7 @@ async fn chunk_part(edge: &Edge, client: Option<Client>, content: &Content, inde
 		Some(b) => b.slice(from as usize..=to as usize),
 		None => {
 			if let Some(client) = client {
-				edge.fair.take(Work::DiskReads, client, 1).await?;
+				share(edge, Work::DiskReads, client, 1).await?;
 			}
 			let _turn = edge.disk.acquire().await.map_err(|_| Error::Unavailable("shutting down"))?;
 			let mut file = tokio::fs::File::open(content.chunk_file(index))
@@ -281,6 +281,15 @@ async fn chunk_part(edge: &Edge, client: Option<Client>, content: &Content, inde
 	Ok(bytes)
 }
 
+/// Take `n` of `work` from `client`'s share ([`crate::fair::Fair::take`]), counting refusals.
+async fn share(edge: &Edge, work: Work, client: Client, n: u32) -> Result<(), Error> {
+	let taken = edge.fair.take(work, client, n).await;
+	if taken.is_err() {
+		edge.metrics.over_rate.inc();
+	}
+	taken
+}
+
 /// `POST /receipts`: see [`crate::intake`] for what is taken and why.
 async fn receipts(
 	State(edge): State<Arc<Edge>>,
@@ -299,7 +308,7 @@ async fn receipts(
 	}
 	let n = batch.len() as u64;
 	if let Some(Extension(client)) = client {
-		edge.fair.take(Work::Receipts, client, n as u32).await?;
+		share(&edge, Work::Receipts, client, n as u32).await?;
 	}
 	match intake.take(edge.store.clone(), edge.licenses.as_ref(), batch).await {
 		Ok(stored) => {

@@ -56,6 +56,7 @@ fn ingest_sized(dir: &Dir, len: usize, chunk_size: u32, exclusive: bool) -> (Man
 
 struct Server {
 	addr: SocketAddr,
+	edge: Arc<Edge>,
 	stop: Option<tokio::sync::oneshot::Sender<()>>,
 	task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -74,11 +75,11 @@ impl Server {
 		let edge = Arc::new(edge);
 		let (tx, rx) = tokio::sync::oneshot::channel();
 		let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-		let task = tokio::spawn(vidchain_edge::serve(edge, "127.0.0.1:0".parse().unwrap(), None, Some(tx), async {
+		let task = tokio::spawn(vidchain_edge::serve(edge.clone(), "127.0.0.1:0".parse().unwrap(), None, Some(tx), async {
 			let _ = stopped.await;
 		}));
 		let addr = tokio::time::timeout(Duration::from_secs(10), rx).await.unwrap().unwrap();
-		Server { addr, stop: Some(stop), task }
+		Server { addr, edge, stop: Some(stop), task }
 	}
 
 	async fn get(&self, path: &str, headers: &[(&str, &str)]) -> (StatusCode, hyper::HeaderMap, Vec<u8>) {
@@ -958,5 +959,8 @@ async fn each_client_address_has_its_share() {
 	}
 	let (status, _, body) = get_from(b, paths::chunk_path(&m.content, 2), Some("bytes=5-9")).await;
 	assert_eq!((status, &body[..]), (StatusCode::PARTIAL_CONTENT, &data[2_005..2_010]), "B reads from disk at once");
+	let over = server.edge.metrics.over_rate.get();
+	assert_eq!(over, 1 + refused.len() as u64, "every 429 is counted");
+	assert!(server.edge.metrics.render().contains(&format!("vidchain_edge_over_rate_total {over}")));
 	server.stop().await;
 }
