@@ -265,6 +265,7 @@ async fn run(command: Command) -> Result<()> {
 				tracing::warn!(corrupt_fraction, "fault switch on: serving corrupt chunks");
 			}
 			let mut licenses = None;
+			let mut prober = None;
 			let intake = match (node, operator) {
 				(Some(node), Some(operator)) => {
 					let operator = chain::keypair(&operator)?;
@@ -274,6 +275,7 @@ async fn run(command: Command) -> Result<()> {
 						tracing::warn!(%me, "this account runs no edge on chain yet: register it (vidchain-edge register-edge)");
 					}
 					let db = receipts_db.unwrap_or_else(|| content_dir.join(".receipts.redb"));
+					prober = Some(vidchain_edge::state::ProbeSigner { key: operator.clone(), genesis: chain.genesis });
 					let ledger: Arc<dyn Ledger> = Arc::new(ChainLedger::new(chain.clone(), operator));
 					let reader = ledger.clone();
 					licenses = Some(Licenses::new(
@@ -303,6 +305,7 @@ async fn run(command: Command) -> Result<()> {
 			};
 			let mut edge = Edge::with_limits(store, faults, intake, limits);
 			edge.licenses = licenses;
+			edge.prober = prober;
 			edge.cache = ChunkCache::new(cache_mib.saturating_mul(1 << 20));
 			let edge = Arc::new(edge);
 			// SIGUSR1 toggles the stop-answering fault.

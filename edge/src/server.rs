@@ -63,7 +63,7 @@ use std::sync::{atomic::Ordering, Arc};
 use vidchain_primitives::{
 	delivery::ContentId,
 	manifest::{
-		http::{ACCESS_HEADER, ACCESS_QUERY, SCALE_MEDIA_TYPE},
+		http::{self as edge_http, ACCESS_HEADER, ACCESS_QUERY, SCALE_MEDIA_TYPE},
 		ChunkProof,
 	},
 	Hash,
@@ -427,7 +427,19 @@ async fn chunk(
 	let range = parse_range(headers.get(header::RANGE), len)
 		.map_err(|()| Error::RangeNotSatisfiable { len, why: "range outside the chunk" })?;
 	let (start, end) = range.unwrap_or((0, len - 1));
-	let body = chunk_part(&edge, client.map(|c| c.0), &content, index, start, end).await?;
+	let client = client.map(|c| c.0);
+	// A validator's probe: the answer carries the operator's signature of its nonce and the
+	// chunk. Signing costs what checking a receipt does: one unit of the client's share.
+	let probe = match (headers.get(edge_http::PROBE_HEADER).and_then(|v| v.to_str().ok()), &edge.prober) {
+		(Some(nonce), Some(prober)) => {
+			if let Some(client) = client {
+				share(&edge, Work::Receipts, client, 1).await?;
+			}
+			Some(prober.answer(nonce, content.manifest.content, index).ok_or_else(|| Error::BadRequest("the probe nonce is not 32 bytes of hex".into()))?)
+		},
+		_ => None,
+	};
+	let body = chunk_part(&edge, client, &content, index, start, end).await?;
 	edge.metrics.chunks_served.inc();
 	edge.metrics.bytes_served.inc_by(body.len() as u64);
 	let body = match slot {
@@ -438,6 +450,11 @@ async fn chunk(
 	let h = response.headers_mut();
 	h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex is a valid header value"));
 	h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+	if let Some(signature) = probe {
+		h.insert(edge_http::PROBE_SIGNATURE_HEADER, HeaderValue::from_str(&signature).expect("hex is a valid header value"));
+		// A probe's answer is for the one validator that asked: no cache may serve it again.
+		h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+	}
 	Ok(response)
 }
 

@@ -17,7 +17,7 @@ use std::{
 	},
 	time::Duration,
 };
-use vidchain_primitives::delivery::{ContentId, EpochIndex};
+use vidchain_primitives::delivery::{ContentId, EpochIndex, ProbeAnswer};
 
 /// Faults the edge can be told to commit (tests and demonstrations only).
 #[derive(Debug, Default)]
@@ -150,6 +150,31 @@ pub struct Edge {
 	pub disk: tokio::sync::Semaphore,
 	/// Each client's share.
 	pub fair: Arc<Fair>,
+	/// Answers to validators' probes (`None`: no operator key; probes are served unsigned and
+	/// the validators report this edge `Unavailable`).
+	pub prober: Option<ProbeSigner>,
+}
+
+/// The edge's answers to validators' probes: the operator's key signs each probed chunk with the
+/// validator's nonce ([`ProbeAnswer`]), so a probe proves that *this* edge served it, not a
+/// server its endpoint forwards to.
+pub struct ProbeSigner {
+	/// The operator's key: the edge's account.
+	pub key: subxt_signer::sr25519::Keypair,
+	/// The chain's genesis hash, which the answers sign.
+	pub genesis: vidchain_primitives::Hash,
+}
+
+impl ProbeSigner {
+	/// The value of the probe signature header for chunk `chunk_index` of `content` asked for
+	/// with the probe header `nonce_hex`: hex of the SCALE signature; `None` if the nonce is
+	/// not 32 bytes of hex.
+	pub fn answer(&self, nonce_hex: &str, content: ContentId, chunk_index: u32) -> Option<String> {
+		use codec::Encode;
+		let nonce: [u8; 32] = hex::decode(nonce_hex.trim()).ok()?.try_into().ok()?;
+		let answer = ProbeAnswer { nonce, content, chunk_index };
+		Some(hex::encode(crate::chain::sign(&self.key, &answer.signing_payload(&self.genesis)).encode()))
+	}
 }
 
 /// The default budget of the chunk cache: 512 MiB.
@@ -174,6 +199,7 @@ impl Edge {
 			disk: tokio::sync::Semaphore::new(limits.disk_reads.max(1)),
 			fair: Arc::new(Fair::new(&limits)),
 			limits,
+			prober: None,
 		}
 	}
 }

@@ -226,6 +226,55 @@ async fn corrupt_chunks_fail_the_validators_check() {
 	server.stop().await;
 }
 
+/// A validator's probe: a chunk asked for with a nonce comes back with the operator's signature
+/// of the nonce and the chunk, which verifies against the edge's account and nothing else; a
+/// nonce that is not 32 bytes of hex is a 400; an edge without an operator key signs nothing.
+#[tokio::test]
+async fn a_probe_is_answered_with_the_operators_signature_of_its_nonce() {
+	use sp_runtime::traits::Verify;
+	use vidchain_edge::state::ProbeSigner;
+	use vidchain_primitives::{delivery::ProbeAnswer, Signature};
+	let dir = temp_dir("probe");
+	let (m, data) = ingest(&dir, 3_000, false);
+	let key = subxt_signer::sr25519::dev::bob();
+	let genesis = Hash::repeat_byte(9);
+	let mut edge = Edge::new(Store::open(&dir.0.join("content")).unwrap(), Faults::default(), None);
+	edge.prober = Some(ProbeSigner { key: key.clone(), genesis });
+	let server = Server::start_edge(edge).await;
+	let bob = vidchain_edge::chain::account_id(&key);
+	let alice = vidchain_edge::chain::account_id(&subxt_signer::sr25519::dev::alice());
+
+	let nonce = [5u8; 32];
+	let (status, headers, bytes) = server.get(&paths::chunk_path(&m.content, 1), &[(paths::PROBE_HEADER, &hex::encode(nonce))]).await;
+	assert_eq!(status, StatusCode::OK);
+	assert_eq!(bytes, data[1_000..2_000]);
+	assert_eq!(headers["cache-control"], "no-store");
+	let raw = hex::decode(headers[paths::PROBE_SIGNATURE_HEADER].to_str().unwrap()).unwrap();
+	let signature = Signature::decode(&mut &raw[..]).unwrap();
+	let signed = |nonce: [u8; 32], index: u32| ProbeAnswer { nonce, content: m.content, chunk_index: index }.signing_payload(&genesis);
+	assert!(signature.verify(&signed(nonce, 1)[..], &bob));
+	assert!(!signature.verify(&signed(nonce, 1)[..], &alice), "another edge's account");
+	assert!(!signature.verify(&signed([6; 32], 1)[..], &bob), "another nonce");
+	assert!(!signature.verify(&signed(nonce, 2)[..], &bob), "another chunk");
+
+	for bad in ["00", "zz", &"0".repeat(66)] {
+		let (status, _, _) = server.get(&paths::chunk_path(&m.content, 1), &[(paths::PROBE_HEADER, bad)]).await;
+		assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+	}
+	// A plain request is not signed, and stays cacheable.
+	let (_, headers, _) = server.get(&paths::chunk_path(&m.content, 1), &[]).await;
+	assert!(headers.get(paths::PROBE_SIGNATURE_HEADER).is_none());
+	assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+	server.stop().await;
+
+	// No operator key: probes are served unsigned (and validators count them as not served).
+	let server = Server::start(&dir, Faults::default()).await;
+	let (status, headers, _) = server.get(&paths::chunk_path(&m.content, 1), &[(paths::PROBE_HEADER, &hex::encode(nonce))]).await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(headers.get(paths::PROBE_SIGNATURE_HEADER).is_none());
+	server.stop().await;
+}
+
 #[test]
 fn ingest_refuses_bad_input_and_leaves_nothing_behind() {
 	let dir = temp_dir("ingest");

@@ -22,6 +22,31 @@ pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"vidchain/receipt/v3";
 /// Prefix of every sample report signature payload (followed by the genesis hash).
 pub const REPORT_SIGNING_CONTEXT: &[u8] = b"vidchain/sample-report/v1";
 
+/// Prefix of every probe answer an edge signs (followed by the genesis hash).
+pub const PROBE_SIGNING_CONTEXT: &[u8] = b"vidchain/probe/v1";
+
+/// What an edge signs when it answers a validator's probe of one chunk: the validator's fresh
+/// nonce and the chunk asked for. The edge's own key signs it, so an endpoint that forwards to
+/// another edge's server answers with the other edge's signature, which does not verify against
+/// its own account: a probe proves that *this* edge served.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct ProbeAnswer {
+	/// The validator's nonce, fresh for every probe (from its node's local randomness).
+	pub nonce: [u8; 32],
+	/// The content probed.
+	pub content: ContentId,
+	/// The chunk probed.
+	pub chunk_index: u32,
+}
+
+impl ProbeAnswer {
+	/// The bytes the edge signs on the chain with genesis hash `genesis`:
+	/// `PROBE_SIGNING_CONTEXT ‖ genesis ‖ SCALE(answer)`.
+	pub fn signing_payload(&self, genesis: &H256) -> alloc::vec::Vec<u8> {
+		signing_payload(PROBE_SIGNING_CONTEXT, genesis, self)
+	}
+}
+
 /// A mebibyte: the unit of delivery prices (`price_per_mib`).
 pub const MIB: u64 = 1 << 20;
 

@@ -76,6 +76,15 @@ pub mod http {
 	/// (an HLS playlist fetched with it names its media with it too).
 	pub const ACCESS_QUERY: &str = "access";
 
+	/// The request header with which a validator's probe asks for a chunk: the hex of its
+	/// 32-byte nonce (no `0x`).
+	pub const PROBE_HEADER: &str = "x-vidchain-probe";
+
+	/// The response header with which an edge answers a probe: the hex (no `0x`) of the SCALE
+	/// `MultiSignature` of the edge's key over
+	/// [`crate::delivery::ProbeAnswer::signing_payload`].
+	pub const PROBE_SIGNATURE_HEADER: &str = "x-vidchain-probe-signature";
+
 	/// `0x`-prefixed lowercase hex of a content id, as it appears in paths.
 	pub fn content_hex(content: &H256) -> String {
 		let mut s = String::with_capacity(66);

@@ -61,7 +61,8 @@ pub enum Payer<AccountId> {
 	Pool(crate::delivery::ContentId),
 }
 
-/// What one edge's claim of one epoch brought, and its weight in the epoch's emission.
+/// What one edge earned in one epoch: its verified claim's payments, and its two weights in the
+/// epoch's emission (availability, delivery).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug, Default)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
@@ -72,11 +73,16 @@ pub struct EdgePayout {
 	pub paid: Balance,
 	/// FUEL its payers could not cover (the edge bore it).
 	pub unpaid: Balance,
-	/// The edge's bond (VID) when its claim was sealed.
+	/// The protocol fee its verified receipts paid the treasury: its weight in the epoch's
+	/// delivery emission, which pays it at most `DeliveryFeeCap` of this.
+	pub fee: Balance,
+	/// The edge's bond (VID) at its latest sample of the epoch (or when its claim was sealed).
 	pub bond: Balance,
-	/// The edge's score (parts per million) when its claim was sealed.
+	/// The edge's score (parts per million) at its latest sample of the epoch (or when its
+	/// claim was sealed).
 	pub score: u32,
-	/// Its weight in the epoch's emission: bond × score if it qualified, else 0.
+	/// Its weight in the epoch's availability emission: bond × score after its latest sample,
+	/// if a validator found it serving in the epoch and it was not suspended; else 0.
 	pub weight: u128,
 	/// Whether its claim has been sealed.
 	pub sealed: bool,
@@ -93,20 +99,32 @@ pub struct EpochTotals {
 	pub paid: Balance,
 	/// The treasury's part of those payments (fees and remainders).
 	pub fees: Balance,
-	/// The sum of the qualified edges' weights.
+	/// The sum of the edges' delivery weights (the protocol fee on their verified receipts).
+	pub delivery_fees: Balance,
+	/// The sum of the edges' availability weights.
 	pub weight: u128,
-	/// How many edges qualified for emission.
-	pub qualified: u32,
+	/// How many edges have an availability weight.
+	pub available: u32,
 	/// Whether the epoch is sealed and its emission minted.
 	pub sealed: bool,
-	/// The emission the qualified edges share (minted when the epoch was sealed).
-	pub to_edges: Balance,
-	/// The treasury's part of the emission.
+	/// The availability emission, shared by availability weight (minted at sealing).
+	pub to_availability: Balance,
+	/// The delivery emission, shared by delivery weight: at most `DeliveryFeeCap` of
+	/// `delivery_fees` (minted at sealing).
+	pub to_delivery: Balance,
+	/// The treasury's part of the emission, with what neither share paid out.
 	pub to_treasury: Balance,
-	/// What edges have claimed of `to_edges`.
+	/// What edges have claimed of `to_availability + to_delivery`.
 	pub claimed: Balance,
 	/// Whether the unclaimed rest went to the treasury (the epoch is past its horizon).
 	pub swept: bool,
+}
+
+impl EpochTotals {
+	/// The emission the edges share: availability and delivery.
+	pub fn to_edges(&self) -> Balance {
+		self.to_availability.saturating_add(self.to_delivery)
+	}
 }
 
 /// One edge's line in an epoch's payout report.
@@ -171,8 +189,12 @@ pub struct EmissionSchedule {
 	pub protocol_fee: Perbill,
 	/// The lowest price a payment is charged at, FUEL base units per MiB.
 	pub min_price_per_mib: u128,
-	/// FUEL an edge must receive from payments in an epoch to share its emission.
-	pub min_paid_to_qualify: Balance,
+	/// The part of the edges' emission shared by delivery (the protocol fee their verified
+	/// receipts paid); the rest is shared by availability (bond × score).
+	pub delivery_share: Perbill,
+	/// The most delivery emission pays an edge, as a part of the protocol fee its receipts
+	/// paid (below one: self-dealing costs more than it brings).
+	pub delivery_fee_cap: Perbill,
 	/// Epochs an epoch's emission can be claimed after its sealing.
 	pub reward_horizon: EpochIndex,
 	/// VID minted to each block's author.

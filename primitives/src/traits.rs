@@ -63,6 +63,12 @@ pub trait DeliveryPayments<AccountId> {
 	fn on_claim_sealed(edge: &AccountId, epoch: EpochIndex, verified: bool, bond: u128, score: u32);
 	/// The most [`Self::on_claim_sealed`] costs.
 	fn on_claim_sealed_weight() -> Weight;
+	/// A validator's sample of `edge` in `epoch` was applied: whether the edge `served` it,
+	/// whether the report `suspended` it, and its bond (VID base units) and score (parts per
+	/// million) after the report. Called once per accepted report.
+	fn on_sampled(edge: &AccountId, epoch: EpochIndex, served: bool, suspended: bool, bond: u128, score: u32);
+	/// The most [`Self::on_sampled`] costs.
+	fn on_sampled_weight() -> Weight;
 	/// Every claim of `epoch` is final.
 	fn on_epoch_sealed(epoch: EpochIndex);
 	/// The most [`Self::on_epoch_sealed`] costs.
@@ -76,6 +82,10 @@ impl<AccountId> DeliveryPayments<AccountId> for () {
 	}
 	fn on_claim_sealed(_: &AccountId, _: EpochIndex, _: bool, _: u128, _: u32) {}
 	fn on_claim_sealed_weight() -> Weight {
+		Weight::zero()
+	}
+	fn on_sampled(_: &AccountId, _: EpochIndex, _: bool, _: bool, _: u128, _: u32) {}
+	fn on_sampled_weight() -> Weight {
 		Weight::zero()
 	}
 	fn on_epoch_sealed(_: EpochIndex) {}

@@ -738,6 +738,7 @@ pub mod pallet {
 		/// Emits `SampleReported` (and `EdgeSuspended` + `EdgeSlashed` when more than a third of
 		/// the validators have reported failures of the edge in the epoch).
 		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::report_sample().saturating_add(T::Payments::on_sampled_weight()))]
 		#[pallet::authorize(Self::authorize_report_sample)]
 		pub fn report_sample(
 			origin: OriginFor<T>,

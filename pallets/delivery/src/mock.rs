@@ -83,6 +83,7 @@ parameter_types! {
 pub enum PaymentCall {
 	Verified { edge: AccountId, epoch: u32, total_bytes: u64, samples: u32, drawn: Vec<vidchain_primitives::traits::DrawnReceipt<AccountId>> },
 	Sealed { edge: AccountId, epoch: u32, verified: bool, bond: u128, score: u32 },
+	Sampled { edge: AccountId, epoch: u32, served: bool, suspended: bool, bond: u128, score: u32 },
 	EpochSealed(u32),
 }
 
@@ -111,6 +112,14 @@ impl vidchain_primitives::traits::DeliveryPayments<AccountId> for RecordedPaymen
 		PaymentCalls::mutate(|c| c.push(PaymentCall::Sealed { edge: edge.clone(), epoch, verified, bond, score }));
 	}
 	fn on_claim_sealed_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000_000, 0)
+	}
+	fn on_sampled(edge: &AccountId, epoch: u32, served: bool, suspended: bool, bond: u128, score: u32) {
+		PaymentCalls::mutate(|c| {
+			c.push(PaymentCall::Sampled { edge: edge.clone(), epoch, served, suspended, bond, score })
+		});
+	}
+	fn on_sampled_weight() -> frame_support::weights::Weight {
 		frame_support::weights::Weight::from_parts(1_000_000, 0)
 	}
 	fn on_epoch_sealed(epoch: u32) {

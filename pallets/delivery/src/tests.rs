@@ -1792,6 +1792,8 @@ mod sampling_worker {
 		http: Arc<parking_lot::RwLock<OffchainState>>,
 		pool: Arc<parking_lot::RwLock<PoolState>>,
 		key: ocw_crypto::Public,
+		/// What probe answers sign.
+		genesis: H256,
 	}
 
 	fn chunks(tag: u8) -> Vec<Vec<u8>> {
@@ -1841,7 +1843,8 @@ mod sampling_worker {
 			run_to_block(2);
 			prim::content_id(&account("creator"), &root)
 		});
-		(World { ext, http, pool: pool_state, key }, content)
+		let genesis = ext.execute_with(Delivery::genesis_hash);
+		(World { ext, http, pool: pool_state, key, genesis }, content)
 	}
 
 	fn add_edge(name: &str) {
@@ -1862,6 +1865,35 @@ mod sampling_worker {
 			sent: true,
 			..Default::default()
 		});
+	}
+
+	/// The probe of chunk `i` of `content` drawn as the worker's `draw`-th draw: the request
+	/// carries the probe's nonce, and the answer `bytes` is signed by `signer`'s key (`None`: not
+	/// signed).
+	fn expect_chunk_signed(w: &World, content: H256, i: u32, draw: u32, bytes: Vec<u8>, signer: Option<&str>) {
+		let nonce = crate::features::worker::nth_nonce([7; 32], draw);
+		let answer = prim::ProbeAnswer { nonce, content, chunk_index: i };
+		let genesis = w.genesis;
+		let response_headers = signer
+			.map(|name| {
+				let signature = MultiSignature::from(pair(name).sign(&answer.signing_payload(&genesis)));
+				vec![(edge_http::PROBE_SIGNATURE_HEADER.into(), hex::encode(signature.encode()))]
+			})
+			.unwrap_or_default();
+		w.http.write().expect_request(PendingRequest {
+			method: "GET".into(),
+			uri: format!("{ENDPOINT}{}", edge_http::chunk_path(&content, i)),
+			headers: vec![(edge_http::PROBE_HEADER.into(), hex::encode(nonce))],
+			response: Some(bytes),
+			response_headers,
+			sent: true,
+			..Default::default()
+		});
+	}
+
+	/// [`expect_chunk_signed`] by the edge itself.
+	fn expect_chunk(w: &World, content: H256, i: u32, draw: u32, bytes: Vec<u8>) {
+		expect_chunk_signed(w, content, i, draw, bytes, Some("edge"))
 	}
 
 	fn expect_list(w: &World, contents: Vec<H256>) {
@@ -1891,7 +1923,7 @@ mod sampling_worker {
 	fn expect_honest(w: &World, content: H256, i: u32) {
 		let chunks = chunks(1);
 		expect_list(w, vec![content]);
-		expect(w, edge_http::chunk_path(&content, i), false, chunks[i as usize].clone());
+		expect_chunk(w, content, i, 1, chunks[i as usize].clone());
 		expect(w, edge_http::chunk_proof_path(&content, i), true, ChunkProof::new(&hashes(&chunks), i).unwrap().encode());
 	}
 
@@ -1913,6 +1945,50 @@ mod sampling_worker {
 			assert_ok!(dispatch_report(report, signature));
 			assert!(score("edge") > before, "a served sample raises the score");
 		});
+	}
+
+	/// The farming attack's first half: an edge registers an endpoint that answers with another
+	/// edge's server. The chunk and its proof are right, but the answer is not signed with this
+	/// edge's key (another edge's signature, none, or one over another nonce): `Unavailable`,
+	/// and the score falls.
+	#[test]
+	fn an_endpoint_answering_with_another_edges_server_is_unavailable() {
+		let i = picked_chunk();
+		let good = chunks(1);
+		for (case, signer, draw) in [
+			("signed by the edge whose server it is", Some("bob"), 1),
+			("not signed", None, 1),
+			("signed over another probe's nonce", Some("edge"), 7),
+		] {
+			let (mut w, content) = world(true, false);
+			expect_list(&w, vec![content]);
+			if draw == 1 {
+				expect_chunk_signed(&w, content, i, draw, good[i as usize].clone(), signer);
+			} else {
+				// The answer carries the edge's signature of another nonce (a replay).
+				let nonce = crate::features::worker::nth_nonce([7; 32], 1);
+				let stale = prim::ProbeAnswer { nonce: crate::features::worker::nth_nonce([7; 32], draw), content, chunk_index: i };
+				let signature = MultiSignature::from(pair("edge").sign(&stale.signing_payload(&w.genesis)));
+				w.http.write().expect_request(PendingRequest {
+					method: "GET".into(),
+					uri: format!("{ENDPOINT}{}", edge_http::chunk_path(&content, i)),
+					headers: vec![(edge_http::PROBE_HEADER.into(), hex::encode(nonce))],
+					response: Some(good[i as usize].clone()),
+					response_headers: vec![(edge_http::PROBE_SIGNATURE_HEADER.into(), hex::encode(signature.encode()))],
+					sent: true,
+					..Default::default()
+				});
+			}
+			w.ext.execute_with(|| Delivery::offchain_worker(2));
+			let reports = submitted(&w);
+			assert_eq!(reports.len(), 1, "{case}");
+			assert_eq!(reports[0].0.outcome, SampleOutcome::Unavailable, "{case}");
+			w.ext.execute_with(|| {
+				let before = score("edge");
+				assert_ok!(dispatch_report(&reports[0].0, &reports[0].1));
+				assert!(score("edge") < before, "{case}: the score falls");
+			});
+		}
 	}
 
 	#[test]
@@ -1940,7 +2016,7 @@ mod sampling_worker {
 		for (case, bytes, proof) in cases {
 			let (mut w, content) = world(true, false);
 			expect_list(&w, vec![content]);
-			expect(&w, edge_http::chunk_path(&content, i), false, bytes);
+			expect_chunk(&w, content, i, 1, bytes);
 			if let Some(p) = proof {
 				expect(&w, edge_http::chunk_proof_path(&content, i), true, p);
 			}
@@ -1972,7 +2048,7 @@ mod sampling_worker {
 			if n == 2 {
 				bytes[0] ^= 1;
 			}
-			expect(&w, edge_http::chunk_path(&content, i), false, bytes);
+			expect_chunk(&w, content, i, n as u32 + 1, bytes);
 			expect(&w, edge_http::chunk_proof_path(&content, i), true, proof(i));
 		}
 		w.ext.execute_with(|| Delivery::offchain_worker(2));
@@ -1984,8 +2060,8 @@ mod sampling_worker {
 		// the test offchain state panics on drop if one is left).
 		let (mut w, content) = world(true, false);
 		expect_list(&w, vec![content]);
-		for &i in &picks {
-			expect(&w, edge_http::chunk_path(&content, i), false, good[i as usize].clone());
+		for (n, &i) in picks.iter().enumerate() {
+			expect_chunk(&w, content, i, n as u32 + 1, good[i as usize].clone());
 			expect(&w, edge_http::chunk_proof_path(&content, i), true, proof(i));
 		}
 		w.ext.execute_with(|| Delivery::offchain_worker(2));

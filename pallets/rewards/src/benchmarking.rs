@@ -47,18 +47,18 @@ fn pool_edges<T: Config>(edge: &T::AccountId) -> BoundedVec<T::AccountId, T::Max
 	edges.try_into().expect("MaxPoolEdges of them")
 }
 
-/// A price per MiB at which one hit of a 1 GiB claim of 16 offsets (64 MiB) pays an edge at
-/// least `MinPaidToQualify`.
+/// A price per MiB at which one hit of a 1 GiB claim of 16 offsets (64 MiB) pays a fee.
 fn qualifying_price<T: Config>() -> u128 {
-	T::MinPaidToQualify::get().saturating_mul(2).max(T::MinPricePerMib::get())
+	T::MinPricePerMib::get().saturating_mul(1_000)
 }
 
-/// An epoch with a qualified edge `who`, sealed.
+/// An epoch with an edge `who` found serving and paid, sealed.
 fn sealed_epoch<T: Config>(epoch: EpochIndex, who: &T::AccountId) {
 	let viewer = funded::<T>("viewer", 0);
 	Rewards::<T>::do_deposit_escrow(viewer.clone(), FUNDS / 10, 0).expect("funded");
 	let c = content::<T>(0);
 	Rewards::<T>::pay_claim(who, epoch, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), hits: 1 }]);
+	Rewards::<T>::record_sample(who, epoch, true, false, 1_000, 1_000);
 	Rewards::<T>::seal_claim(who, epoch, true, 1_000, 1_000);
 	Rewards::<T>::seal_epoch(epoch);
 }
@@ -183,7 +183,7 @@ mod benchmarks {
 		assert!(EdgeRewards::<T>::get(0, &edge).unwrap().paid > 0);
 	}
 
-	/// A verified claim that qualifies.
+	/// A verified claim of an edge no sample found serving (its bond and score are kept).
 	#[benchmark]
 	fn seal_claim() {
 		let edge = funded::<T>("edge", 0);
@@ -197,10 +197,25 @@ mod benchmarks {
 			Rewards::<T>::seal_claim(&edge, 0, true, 1_000, 1_000);
 		}
 
-		assert!(EdgeRewards::<T>::get(0, &edge).unwrap().weight > 0);
+		assert!(EdgeRewards::<T>::get(0, &edge).unwrap().sealed);
 	}
 
-	/// An epoch with a qualified edge: both mints.
+	/// The costliest sample: the first that finds an edge serving (its record and the
+	/// epoch's totals both written).
+	#[benchmark]
+	fn record_sample() {
+		let edge = funded::<T>("edge", 0);
+
+		#[block]
+		{
+			Rewards::<T>::record_sample(&edge, 0, true, false, 1_000, 1_000);
+		}
+
+		assert!(EdgeRewards::<T>::get(0, &edge).unwrap().weight > 0);
+		assert_eq!(EpochRewards::<T>::get(0).unwrap().available, 1);
+	}
+
+	/// An epoch with an edge found serving and paid: both mints.
 	#[benchmark]
 	fn seal_epoch() {
 		let edge = funded::<T>("edge", 0);
@@ -208,6 +223,7 @@ mod benchmarks {
 		Rewards::<T>::do_deposit_escrow(viewer.clone(), FUNDS / 10, 0).unwrap();
 		let c = content::<T>(0);
 		Rewards::<T>::pay_claim(&edge, 0, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), hits: 1 }]);
+		Rewards::<T>::record_sample(&edge, 0, true, false, 1_000, 1_000);
 		Rewards::<T>::seal_claim(&edge, 0, true, 1_000, 1_000);
 
 		#[block]
@@ -232,7 +248,7 @@ mod benchmarks {
 			let _ = CreatorRewards::<T>::clear(u32::MAX, None);
 			EpochRewards::<T>::mutate(0, |t| {
 				let t = t.as_mut().unwrap();
-				(t.weight, t.qualified) = (0, 0);
+				(t.weight, t.available, t.delivery_fees) = (0, 0, 0);
 			});
 		}
 		LastSealedEpoch::<T>::put(T::RewardHorizon::get());

@@ -34,21 +34,29 @@
 //!
 //! Why invented viewers do not pay: the FUEL an edge routes through its own viewer keys comes
 //! back to it less the protocol fee (on at least `MinPricePerMib`) and the creator's share, and
-//! its claims' payments from real viewers are, in expectation, what those viewers owe whatever
-//! else the claim holds. Invented bytes do change *which* receipts are drawn: they add variance
-//! to a claim's payments, not value. A creator that sponsors its own content through its own
-//! edge gets back what it paid less the fee.
+//! the delivery emission returns at most `DeliveryFeeCap` of that fee; its claims' payments from
+//! real viewers are, in expectation, what those viewers owe whatever else the claim holds.
+//! Invented bytes change *which* receipts are drawn: they add variance to a claim's payments,
+//! not value. A creator that sponsors its own content through its own edge gets back what it
+//! paid less the fee (and at most `DeliveryFeeCap` of the fee in emission).
 //!
 //! ## Emission
 //! Each sealed epoch `e` mints `InitialEmission × (1 − EmissionDecay)^e` FUEL, never taking FUEL's
-//! total issuance over `MaxFuelIssuance`. `TreasuryEmissionShare` of it goes to the treasury; the
-//! rest is shared among the edges whose claim of `e` was verified and paid at least
-//! `MinPaidToQualify`, in proportion to bond × score (the score moves only on validators'
-//! samples). Nothing loops over accounts: delivery's sealing (bounded per block) hands each
-//! claim to [`DeliveryPayments::on_claim_sealed`], the epoch's totals are fixed once by
-//! [`DeliveryPayments::on_epoch_sealed`], and each edge pulls its share with
-//! [`Pallet::claim_rewards`]. What is unclaimed `RewardHorizon` epochs later goes to the
-//! treasury, and the epoch's records are pruned in `on_idle`.
+//! total issuance over `MaxFuelIssuance`. `TreasuryEmissionShare` of it goes to the treasury;
+//! the edges' rest is split in two:
+//! - **availability** (`1 − DeliveryEmissionShare` of it): shared by bond × score among the
+//!   edges a validator's sample found serving in `e` ([`DeliveryPayments::on_sampled`]; a sample
+//!   counts only if the edge's own key signed its answer to the validator's nonce, so an
+//!   endpoint that forwards to another edge's server earns nothing);
+//! - **delivery** (`DeliveryEmissionShare` of it): shared in proportion to the protocol fee each
+//!   edge's verified receipts paid in `e`, and never more than `DeliveryFeeCap` (< 1) of that
+//!   fee. An edge that pays for its own receipts gets back less emission than the fee it paid.
+//!
+//! What neither part pays out goes to the treasury. Nothing loops over accounts: samples and
+//! payments update the epoch's totals as they happen, [`DeliveryPayments::on_epoch_sealed`]
+//! mints once, and each edge pulls its share with [`Pallet::claim_rewards`]. What is unclaimed
+//! `RewardHorizon` epochs later goes to the treasury, and the epoch's records are pruned in
+//! `on_idle`.
 //!
 //! ## Reports
 //! Per epoch, per edge: verified bytes, FUEL received from payments, what it bore unpaid, bond,
@@ -160,9 +168,19 @@ pub mod pallet {
 		#[pallet::constant]
 		type TreasuryEmissionShare: Get<Perbill>;
 
-		/// The FUEL an edge must have received from payments in an epoch to share its emission.
+		/// The part of the edges' emission shared by delivery: in proportion to the protocol fee
+		/// each edge's verified receipts paid, capped by `DeliveryFeeCap`. The rest of the edges'
+		/// emission is shared by availability: bond × score of the edges validators found
+		/// serving.
 		#[pallet::constant]
-		type MinPaidToQualify: Get<Balance>;
+		type DeliveryEmissionShare: Get<Perbill>;
+
+		/// The most delivery emission pays an edge, as a part of the protocol fee its verified
+		/// receipts paid. Below one, so an edge that pays for its own receipts (its own viewer
+		/// keys, its own content, its own pools) gets back less emission than the fee it paid;
+		/// what the cap holds back goes to the treasury.
+		#[pallet::constant]
+		type DeliveryFeeCap: Get<Perbill>;
 
 		/// Epochs after its sealing that an epoch's emission can be claimed; then the rest goes
 		/// to the treasury and its records are pruned.
@@ -243,9 +261,16 @@ pub mod pallet {
 			to_treasury: Balance,
 			unpaid: Balance,
 		},
-		/// An epoch's emission was minted: `to_edges` shared by bond × score among
-		/// `qualified` edges, `to_treasury` to the treasury.
-		EmissionMinted { epoch: EpochIndex, to_edges: Balance, to_treasury: Balance, qualified: u32 },
+		/// An epoch's emission was minted: `to_availability` shared by bond × score among the
+		/// `available` edges validators found serving, `to_delivery` by the protocol fee of
+		/// verified receipts (at most `DeliveryFeeCap` of it), `to_treasury` to the treasury.
+		EmissionMinted {
+			epoch: EpochIndex,
+			to_availability: Balance,
+			to_delivery: Balance,
+			to_treasury: Balance,
+			available: u32,
+		},
 		/// An edge claimed its share of an epoch's emission.
 		RewardsClaimed { edge: T::AccountId, epoch: EpochIndex, amount: Balance },
 		/// An epoch's unclaimed emission went to the treasury at its horizon.
@@ -307,6 +332,10 @@ pub mod pallet {
 			assert!(!T::UnlockPeriod::get().is_zero(), "escrows need an unlock period");
 			assert!(T::RewardHorizon::get() > 0, "rewards need time to be claimed");
 			assert!(T::MaxPoolEdges::get() > 0, "a pool must be able to name an edge");
+			assert!(
+				T::DeliveryFeeCap::get() < Perbill::one(),
+				"delivery emission must pay an edge less than the fee its receipts paid"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -374,9 +403,9 @@ pub mod pallet {
 			Self::do_withdraw_pool(who, content)
 		}
 
-		/// Pay the caller its share of `epoch`'s emission: the epoch must be sealed and within
-		/// its horizon, and the caller's claim of it verified and paid at least
-		/// `MinPaidToQualify`. Emits `RewardsClaimed`.
+		/// Pay the caller its share of `epoch`'s emission — availability (a validator found it
+		/// serving in the epoch) and delivery (its verified receipts paid a protocol fee): the
+		/// epoch must be sealed and within its horizon. Emits `RewardsClaimed`.
 		#[pallet::call_index(6)]
 		pub fn claim_rewards(origin: OriginFor<T>, epoch: EpochIndex) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -406,6 +435,14 @@ impl<T: Config> DeliveryPayments<T::AccountId> for Pallet<T> {
 
 	fn on_claim_sealed_weight() -> frame_support::weights::Weight {
 		T::WeightInfo::seal_claim()
+	}
+
+	fn on_sampled(edge: &T::AccountId, epoch: EpochIndex, served: bool, suspended: bool, bond: u128, score: u32) {
+		Self::record_sample(edge, epoch, served, suspended, bond, score)
+	}
+
+	fn on_sampled_weight() -> frame_support::weights::Weight {
+		T::WeightInfo::record_sample()
 	}
 
 	fn on_epoch_sealed(epoch: EpochIndex) {

@@ -92,7 +92,8 @@ parameter_types! {
 	pub static EmissionDecay: Perbill = Perbill::from_percent(1);
 	pub static MaxFuelIssuance: Balance = Balance::MAX;
 	pub static TreasuryEmissionShare: Perbill = Perbill::from_percent(20);
-	pub static MinPaidToQualify: Balance = 1;
+	pub static DeliveryEmissionShare: Perbill = Perbill::from_percent(50);
+	pub static DeliveryFeeCap: Perbill = Perbill::from_percent(80);
 	pub static MinPricePerMib: u128 = 1_000;
 	pub static AuthorReward: Balance = 7;
 	/// Contents: id → (creator, live).
@@ -141,7 +142,8 @@ impl pallet_rewards::Config for Test {
 	type EmissionDecay = EmissionDecay;
 	type MaxFuelIssuance = MaxFuelIssuance;
 	type TreasuryEmissionShare = TreasuryEmissionShare;
-	type MinPaidToQualify = MinPaidToQualify;
+	type DeliveryEmissionShare = DeliveryEmissionShare;
+	type DeliveryFeeCap = DeliveryFeeCap;
 	type RewardHorizon = ConstU32<HORIZON>;
 	type AuthorReward = AuthorReward;
 	type MaxPoolEdges = ConstU32<4>;

@@ -11,7 +11,7 @@ use frame_support::{
 	weights::Weight,
 };
 use sp_core::H256;
-use sp_runtime::{DispatchError, Perbill};
+use sp_runtime::{DispatchError, PerThing, Perbill};
 
 type Hooks_ = Pallet<Test>;
 
@@ -47,6 +47,11 @@ fn verified(edge: AccountId, epoch: EpochIndex, total_bytes: u64, samples: u32, 
 
 fn sealed(edge: AccountId, epoch: EpochIndex, verified: bool, bond: Balance, score: u32) {
 	<Hooks_ as DeliveryPayments<AccountId>>::on_claim_sealed(&edge, epoch, verified, bond, score);
+}
+
+/// A validator's sample of `edge` in `epoch` was applied (delivery's hook).
+fn sampled(edge: AccountId, epoch: EpochIndex, served: bool, suspended: bool, bond: Balance, score: u32) {
+	<Hooks_ as DeliveryPayments<AccountId>>::on_sampled(&edge, epoch, served, suspended, bond, score);
 }
 
 fn epoch_sealed(epoch: EpochIndex) {
@@ -322,48 +327,85 @@ fn the_creator_share_of_unknown_content_goes_to_the_treasury() {
 // ---------------------------------------------------------------------------------------------
 // Emission
 
-/// Edges 1 (bond 100, score 3) and 2 (bond 100, score 1) qualify; 3's claim was rejected, 4's
-/// verified claim paid it nothing, 6 was paid but its claim rejected. The edges' part of the
-/// emission goes 3 : 1.
+/// The epoch's 1 000 000 FUEL: 20 % to the treasury; of the edges' 800 000, half by
+/// availability, half by delivery. Availability: edges 1 (bond 100, score 3) and 2 (bond 100,
+/// score 1) were found serving, 3 only failing, 5 serving and then suspended: 400 000 goes 3 : 1
+/// to 1 and 2. Delivery: 1 and 4 each had a verified receipt that paid a fee of 500; the edges
+/// get at most 80 % of the fees, 800, half each; the rest of the 400 000 goes to the treasury.
 #[test]
-fn emission_is_shared_by_bond_times_score_among_qualified_edges() {
+fn emission_is_split_between_availability_and_delivery() {
 	new_test_ext().execute_with(|| {
 		let c = add_content(1, 5);
 		assert_ok!(Rewards::deposit_escrow(RuntimeOrigin::signed(10), 1_000_000, 0));
+		sampled(1, 0, true, false, 100, 3);
+		sampled(2, 0, true, false, 100, 1);
+		sampled(3, 0, false, false, 1_000_000, 1_000_000);
+		sampled(5, 0, true, false, 1_000_000, 1_000_000);
+		sampled(5, 0, false, true, 1_000_000, 900_000);
+		// 16 MiB, 16 offsets, 1 hit at 10 000 per MiB: 10 000 paid, 500 of it the fee.
 		verified(1, 0, 16 * MIB64, 16, &[receipt(10, c, 10_000, 1)]);
-		verified(2, 0, 16 * MIB64, 16, &[receipt(10, c, 10_000, 1)]);
-		verified(4, 0, 16 * MIB64, 16, &[receipt(11, c, 10_000, 1)]);
+		verified(4, 0, 16 * MIB64, 16, &[receipt(10, c, 10_000, 1)]);
 		sealed(1, 0, true, 100, 3);
-		sealed(2, 0, true, 100, 1);
 		sealed(3, 0, false, 1_000_000, 1_000_000);
 		sealed(4, 0, true, 1_000_000, 1_000_000);
-		// Paid, yet sealed as rejected: no share either (delivery never does this; the check
-		// does not rely on it).
-		verified(6, 0, 16 * MIB64, 16, &[receipt(10, c, 10_000, 1)]);
-		sealed(6, 0, false, 1_000_000, 1_000_000);
 		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(1), 0), Error::<Test>::EpochNotSealed);
-		let issuance = fuel_issuance();
+		let (issuance, treasury0) = (fuel_issuance(), fuel(TREASURY));
 		epoch_sealed(0);
-		// 1 000 000 minted: 20 % to the treasury, 800 000 to the edges.
 		assert_eq!(fuel_issuance() - issuance, 1_000_000);
 		let totals = EpochRewards::<Test>::get(0).unwrap();
-		assert_eq!((totals.to_edges, totals.to_treasury, totals.qualified, totals.weight), (800_000, 200_000, 2, 400));
-		assert_eq!(Rewards::pending_rewards(&1), vec![(0, 600_000)]);
+		assert_eq!(
+			(totals.to_availability, totals.to_delivery, totals.to_treasury, totals.available, totals.weight),
+			(400_000, 800, 599_200, 2, 400)
+		);
+		assert_eq!(totals.delivery_fees, 1_000);
+		assert_eq!(fuel(TREASURY) - treasury0, 599_200);
+		assert!(events().contains(&Event::EmissionMinted {
+			epoch: 0,
+			to_availability: 400_000,
+			to_delivery: 800,
+			to_treasury: 599_200,
+			available: 2
+		}));
+		assert_eq!(Rewards::pending_rewards(&1), vec![(0, 300_400)]);
+		assert_eq!(Rewards::pending_rewards(&4), vec![(0, 400)]);
 
 		let before = fuel(1);
 		assert_ok!(Rewards::claim_rewards(RuntimeOrigin::signed(1), 0));
-		assert_eq!(fuel(1) - before, 600_000);
+		assert_eq!(fuel(1) - before, 300_400);
 		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(1), 0), Error::<Test>::AlreadyClaimed);
-		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(3), 0), Error::<Test>::NoRewards);
-		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(4), 0), Error::<Test>::NoRewards);
-		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(6), 0), Error::<Test>::NoRewards);
-		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(9), 0), Error::<Test>::NoRewards);
+		assert_ok!(Rewards::claim_rewards(RuntimeOrigin::signed(2), 0));
+		assert_ok!(Rewards::claim_rewards(RuntimeOrigin::signed(4), 0));
+		// Failing only, suspended, never sampled nor paid: nothing to claim.
+		for edge in [3, 5, 9] {
+			assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(edge), 0), Error::<Test>::NoRewards);
+		}
 		assert_noop!(Rewards::claim_rewards(RuntimeOrigin::signed(1), 1), Error::<Test>::EpochNotSealed);
 
 		let report = Rewards::epoch_report(0).unwrap();
-		assert_eq!(report.edges.len(), 5);
-		assert_eq!(report.edges.iter().find(|e| e.edge == 2).unwrap().emission, 200_000);
-		assert_eq!(report.creators, vec![(5, 3_000)]);
+		let line = |e: AccountId| report.edges.iter().find(|l| l.edge == e).unwrap().clone();
+		assert_eq!(line(2).emission, 100_000);
+		assert_eq!((line(4).emission, line(4).payout.fee), (400, 500));
+		assert_eq!((line(5).payout.weight, line(5).payout.score), (0, 900_000));
+		assert!(report.edges.iter().all(|l| l.edge != 3 || l.payout.weight == 0));
+		assert_eq!(report.creators, vec![(5, 2_000)]);
+	});
+}
+
+/// When the fees are large, the delivery part is what binds: it is shared by fee, all of it.
+#[test]
+fn delivery_emission_is_shared_by_fee_when_fees_exceed_it() {
+	new_test_ext().execute_with(|| {
+		let c = add_content(1, 5);
+		assert_ok!(Rewards::deposit_escrow(RuntimeOrigin::signed(10), 1_000_000_000_000, 0));
+		// Fees of 5 % of 10⁸ and 3 × 10⁸: 2 × 10⁷ in all, far over 400 000 / 0.8.
+		verified(1, 0, 16 * MIB64, 16, &[receipt(10, c, 100_000_000, 1)]);
+		verified(2, 0, 16 * MIB64, 16, &[receipt(10, c, 300_000_000, 1)]);
+		epoch_sealed(0);
+		let totals = EpochRewards::<Test>::get(0).unwrap();
+		// Nobody was found serving: the availability part goes to the treasury.
+		assert_eq!((totals.to_availability, totals.to_delivery, totals.to_treasury), (0, 400_000, 600_000));
+		assert_eq!(Rewards::pending_rewards(&1), vec![(0, 100_000)]);
+		assert_eq!(Rewards::pending_rewards(&2), vec![(0, 300_000)]);
 	});
 }
 
@@ -375,6 +417,7 @@ fn unclaimed_emission_is_swept_to_the_treasury_at_the_horizon() {
 		let c = add_content(1, 5);
 		assert_ok!(Rewards::deposit_escrow(RuntimeOrigin::signed(10), 1_000_000, 0));
 		verified(1, 0, 16 * MIB64, 16, &[receipt(10, c, 10_000, 1)]);
+		sampled(1, 0, true, false, 100, 1);
 		sealed(1, 0, true, 100, 1);
 		epoch_sealed(0);
 		for e in 1..HORIZON {
@@ -385,8 +428,9 @@ fn unclaimed_emission_is_swept_to_the_treasury_at_the_horizon() {
 		let treasury0 = fuel(TREASURY);
 		epoch_sealed(HORIZON);
 		run_blocks(1);
-		assert!(fuel(TREASURY) - treasury0 >= 800_000);
-		assert!(events().contains(&Event::RewardsSwept { epoch: 0, amount: 800_000 }));
+		// Availability 400 000, delivery 400 (80 % of the fee of 500), none of it claimed.
+		assert!(fuel(TREASURY) - treasury0 >= 400_400);
+		assert!(events().contains(&Event::RewardsSwept { epoch: 0, amount: 400_400 }));
 		assert!(EpochRewards::<Test>::get(0).is_none());
 		assert_eq!(EdgeRewards::<Test>::iter_prefix(0).count(), 0);
 		assert_eq!(CreatorRewards::<Test>::iter_prefix(0).count(), 0);
@@ -454,7 +498,7 @@ fn emission_follows_the_schedule_and_stops_at_the_cap() {
 		assert_eq!(Rewards::scheduled_emission(1), 990_000);
 		assert_eq!(Rewards::scheduled_emission(2), 980_100);
 		assert!(Rewards::scheduled_emission(10_000) < 10);
-		// With no edge qualified, the whole budget goes to the treasury.
+		// With no edge found serving and no fee paid, the whole budget goes to the treasury.
 		let (issuance, treasury0) = (fuel_issuance(), fuel(TREASURY));
 		epoch_sealed(0);
 		assert_eq!(fuel(TREASURY) - treasury0, 1_000_000);
@@ -474,17 +518,36 @@ fn emission_follows_the_schedule_and_stops_at_the_cap() {
 }
 
 /// Delivery's sealing may walk a claim twice (a restarted cursor): the second time changes
-/// nothing, so no edge's weight counts twice.
+/// nothing, and sealing moves no weight; samples do: bond × score after the latest one, from the
+/// first that found the edge serving.
 #[test]
-fn sealing_a_claim_twice_changes_nothing() {
+fn samples_set_the_availability_weight_and_sealing_changes_none() {
 	new_test_ext().execute_with(|| {
 		let c = add_content(1, 5);
 		assert_ok!(Rewards::deposit_escrow(RuntimeOrigin::signed(10), 1_000_000, 0));
 		verified(1, 0, 16 * MIB64, 16, &[receipt(10, c, 10_000, 1)]);
 		sealed(1, 0, true, 100, 1);
 		sealed(1, 0, true, 1_000_000, 1_000_000);
-		let totals = EpochRewards::<Test>::get(0).unwrap();
-		assert_eq!((totals.weight, totals.qualified), (100, 1));
+		let totals = || {
+			let t = EpochRewards::<Test>::get(0).unwrap();
+			(t.weight, t.available)
+		};
+		assert_eq!(totals(), (0, 0));
+		assert_eq!(EdgeRewards::<Test>::get(0, 1).unwrap().bond, 100);
+		// A failure before any success records nothing; a success counts; later samples move it.
+		sampled(1, 0, false, false, 100, 5);
+		assert_eq!(totals(), (0, 0));
+		sampled(1, 0, true, false, 100, 6);
+		assert_eq!(totals(), (600, 1));
+		sampled(1, 0, false, false, 100, 4);
+		assert_eq!(totals(), (400, 1));
+		sampled(2, 0, true, false, 10, 10);
+		assert_eq!(totals(), (500, 2));
+		sampled(1, 0, false, true, 90, 3);
+		assert_eq!(totals(), (100, 1));
+		sealed(1, 0, true, 1, 1);
+		assert_eq!(totals(), (100, 1));
+		assert_eq!(EdgeRewards::<Test>::get(0, 1).unwrap().score, 3);
 	});
 }
 
@@ -559,6 +622,10 @@ fn both_tokens_are_conserved_over_a_thousand_random_epochs() {
 						.collect();
 					verified(*edge, epoch, total, samples, &drawn);
 				}
+				for _ in 0..rng.below(3) {
+					let served = rng.below(3) != 0;
+					sampled(*edge, epoch, served, rng.below(8) == 0, 1 + rng.below(1_000) as u128, rng.below(1_000_000) as u32);
+				}
 				sealed(*edge, epoch, proven, 1 + rng.below(1_000) as u128, rng.below(1_000_000) as u32);
 			}
 			epoch_sealed(epoch);
@@ -604,22 +671,22 @@ fn wealth_of_edge(fakes: &[AccountId]) -> Balance {
 	w
 }
 
-/// The change of the edge's expected wealth over an epoch in which its claim holds `honest` receipts (viewer,
-/// bytes, price) and `fakes` (its own viewer keys, bytes, price) of content `c`, drawn with
-/// `samples` byte-weighted offsets: by linearity, the expectation over the draw of what
-/// `on_claim_verified` moves is the sum, over receipts, of `samples × bytes / total` times what
-/// one hit on that receipt moves — each hit run through the pallet and rolled back. Then the
-/// claim is sealed with `bond` and `score` next to `others` honest edges, and the edge claims
-/// its emission.
+/// The change of the edge's (account 1) wealth over an epoch in which its claim holds `honest`
+/// receipts (viewer, bytes, price) and `fakes` (its own viewer keys, bytes, price) of content
+/// `c`, at the mean of the byte-weighted draw: sizes are whole half-MiBs and the claim draws one
+/// offset per half-MiB, each receipt hit once per half-MiB it holds, so every receipt pays
+/// exactly its bytes × its price, as it does in expectation. The edge is found serving with
+/// `bond` and `score` next to `others` honest edges (found serving, paid by a viewer), the epoch
+/// is sealed and the edge claims its emission.
 fn expected_wealth(
 	c: ContentId,
 	honest: &[(AccountId, u64, u128)],
 	fakes: &[(AccountId, u64, u128)],
-	samples: u32,
 	bond: Balance,
 	score: u32,
 	others: u32,
 ) -> f64 {
+	const HALF: u64 = MIB64 / 2;
 	let fake_keys: Vec<AccountId> = fakes.iter().map(|f| f.0).collect();
 	let start = wealth_of_edge(&fake_keys) as f64;
 	// The edge funds its viewer keys' escrows from its own FUEL.
@@ -635,36 +702,29 @@ fn expected_wealth(
 	}
 	assert_eq!(wealth_of_edge(&fake_keys) as f64, start, "funding its own keys moves nothing");
 	let all: Vec<(AccountId, u64, u128)> = honest.iter().chain(fakes).copied().collect();
+	assert!(all.iter().all(|r| r.1 % HALF == 0));
 	let total: u64 = all.iter().map(|r| r.1).sum();
-	let mut expected = start;
-	for (viewer, bytes, price) in &all {
-		let moved = with_transaction(|| {
-			let before = wealth_of_edge(&fake_keys) as f64;
-			verified(1, 0, total, samples, &[receipt(*viewer, c, *price, 1)]);
-			TransactionOutcome::Rollback(Ok::<f64, DispatchError>(wealth_of_edge(&fake_keys) as f64 - before))
-		})
-		.unwrap();
-		expected += samples as f64 * *bytes as f64 / total as f64 * moved;
-	}
-	// Emission: the edge qualifies with or without its fakes (one verified, paid claim).
-	verified(1, 0, total, samples, &[receipt(all[0].0, c, all[0].2, 1)]);
+	let drawn: Vec<_> = all.iter().map(|(v, bytes, price)| receipt(*v, c, *price, (bytes / HALF) as u32)).collect();
+	verified(1, 0, total, (total / HALF) as u32, &drawn);
+	sampled(1, 0, true, false, bond, score);
 	sealed(1, 0, true, bond, score);
 	for o in 0..others {
 		let edge = 16 + o as AccountId;
-		verified(edge, 0, 16 * MIB64, samples, &[receipt(2, c, 10_000, 1)]);
+		verified(edge, 0, 16 * MIB64, 16, &[receipt(2, c, 10_000, 1)]);
+		sampled(edge, 0, true, false, 1_000, 500_000);
 		sealed(edge, 0, true, 1_000, 500_000);
 	}
 	epoch_sealed(0);
-	let before = wealth_of_edge(&fake_keys);
 	assert_ok!(Rewards::claim_rewards(RuntimeOrigin::signed(1), 0));
-	expected + (wealth_of_edge(&fake_keys) - before) as f64 - start
+	wealth_of_edge(&fake_keys) as f64 - start
 }
 
 /// Self-dealing never pays: over a grid of prices, fees, creator shares, bonds, scores, numbers
 /// of honest edges, fake volumes and who created the content, an edge whose claim also holds
-/// receipts of viewer keys it made and funded ends the epoch, in expectation over the draw, with
-/// strictly less FUEL + VID than the same edge without them — by at least the protocol fee on
-/// its fake bytes at the minimum price.
+/// receipts of viewer keys it made and funded ends the epoch with strictly less FUEL + VID than
+/// the same edge without them — by at least `1 − DeliveryFeeCap` of the protocol fee on its
+/// fake bytes at the minimum price (the delivery emission gives back at most `DeliveryFeeCap`
+/// of the fee).
 #[test]
 fn self_dealing_never_pays() {
 	let mut points = 0;
@@ -689,11 +749,12 @@ fn self_dealing_never_pays() {
 										} else {
 											vec![]
 										};
-										expected_wealth(c, &honest, &fakes, 16, bond, score, others)
+										expected_wealth(c, &honest, &fakes, bond, score, others)
 									})
 								};
 								let (without, with) = (run(false), run(true));
-								let least_loss = Perbill::from_percent(fee).mul_floor(fake_mib as u128 * 1_000) as f64;
+								let least_fee = Perbill::from_percent(fee).mul_floor(fake_mib as u128 * 1_000) as f64;
+								let least_loss = least_fee * (1.0 - DeliveryFeeCap::get().deconstruct() as f64 / 1e9);
 								assert!(
 									with < without - least_loss * 0.99,
 									"price {price}, fee {fee} %, creator share {creator_share} %, bond {bond}, score {score}, \
@@ -708,6 +769,106 @@ fn self_dealing_never_pays() {
 		}
 	}
 	assert_eq!(points, 3 * 3 * 2 * 2 * 2 * 3 * 2);
+}
+
+/// What an edge (account 1) ends an epoch with, in one play of the emission game.
+struct Play {
+	/// The change of its wealth (FUEL and VID, its viewer key's too) over the epoch.
+	gain: i128,
+	/// The protocol fee its receipts paid.
+	fee: Balance,
+}
+
+/// One play of the emission game: edge 1, with `bond` and `score`, among `honest` edges (bond
+/// 1 000, score 500 000, found serving, each paid 1 MiB at 10 000 per MiB by a real viewer),
+/// in an epoch that mints `emission`. Its strategy: whether it answers the validators' probes
+/// (`answers`), and `bytes` of receipts at `price` signed by its own viewer key (account 11,
+/// funded by the edge), of its own content or another creator's. Any pool the edge funds for
+/// them pays through the same split, so its own pools are the same strategy.
+fn play(honest: u32, emission: Balance, bond: Balance, score: u32, answers: bool, bytes: u64, price: u128, own: bool) -> Play {
+	new_test_ext().execute_with(|| {
+		InitialEmission::set(emission);
+		let theirs = add_content(1, 5);
+		let mine = add_content(2, 1);
+		assert_ok!(Rewards::deposit_escrow(RuntimeOrigin::signed(2), 100_000_000_000, 0));
+		for i in 0..honest {
+			let edge = 10_000 + i as AccountId;
+			sampled(edge, 0, true, false, 1_000, 500_000);
+			verified(edge, 0, 16 * MIB64, 16, &[receipt(2, theirs, 10_000, 1)]);
+			sealed(edge, 0, true, 1_000, 500_000);
+		}
+		let wealth = || fuel(1) + Balances::balance(&1) + fuel(11) + Escrows::<Test>::get(11).map_or(0, |e| e.balance + e.reserve);
+		let start = wealth();
+		if answers {
+			sampled(1, 0, true, false, bond, score);
+		} else {
+			// Its endpoint answers with another edge's server: the probes fail.
+			sampled(1, 0, false, false, bond, score);
+		}
+		if bytes > 0 {
+			assert_ok!(<Assets as frame_support::traits::fungibles::Mutate<AccountId>>::transfer(
+				FUEL_ID,
+				&1,
+				&11,
+				100_000_000_000,
+				frame_support::traits::tokens::Preservation::Expendable
+			));
+			assert_ok!(Rewards::deposit_escrow(RuntimeOrigin::signed(11), 100_000_000_000, 0));
+			// One receipt, every offset in it: it pays bytes × price.
+			verified(1, 0, bytes, 16, &[receipt(11, if own { mine } else { theirs }, price, 16)]);
+			sealed(1, 0, true, bond, score);
+		}
+		epoch_sealed(0);
+		let _ = Rewards::claim_rewards(RuntimeOrigin::signed(1), 0);
+		let fee = EdgeRewards::<Test>::get(0, 1).map_or(0, |p| p.fee);
+		Play { gain: wealth() as i128 - start as i128, fee }
+	})
+}
+
+/// The emission game, over 1, 10, 100 and 10 000 honest edges, emission levels, bonds, scores,
+/// volumes, prices and whose content: against answering probes and claiming nothing, paying for
+/// its own receipts changes an edge's wealth by at most −(1 − `DeliveryFeeCap`) × the fee it
+/// paid (never a gain), and an edge that does not answer probes — whatever it pays for — ends no
+/// richer than one that answers them and claims nothing.
+#[test]
+fn emission_cannot_be_farmed_with_invented_viewers() {
+	let cap = DeliveryFeeCap::get();
+	let mut points = 0;
+	for honest in [1u32, 10, 100, 10_000] {
+		let big = honest == 10_000;
+		for emission in [1_000u128, 1_000_000_000_000] {
+			for (bond, score) in [(1u128, 1u32), (1_000_000_000_000, 1_000_000)] {
+				let base = play(honest, emission, bond, score, true, 0, 0, false);
+				assert!(base.gain >= 0 && base.fee == 0);
+				let volumes: &[u64] = if big { &[MIB64] } else { &[1, MIB64, 1 << 30] };
+				let prices: &[u128] = if big { &[1_000, 10_000_000] } else { &[1_000, 10_000_000, 1 << 60] };
+				let owners: &[bool] = if big { &[true] } else { &[true, false] };
+				for &bytes in volumes {
+					for &price in prices {
+						for &own in owners {
+							let dealt = play(honest, emission, bond, score, true, bytes, price, own);
+							let kept = cap.left_from_one().mul_floor(dealt.fee) as i128;
+							assert!(
+								dealt.gain <= base.gain - kept + 1,
+								"{honest} honest edges, emission {emission}, bond {bond}, score {score}, {bytes} B at \
+								 {price}, own content {own}: gained {} against {} (fee {})",
+								dealt.gain, base.gain, dealt.fee
+							);
+							let silent = play(honest, emission, bond, score, false, bytes, price, own);
+							assert!(
+								silent.gain <= base.gain,
+								"{honest} honest edges, emission {emission}, bond {bond}, score {score}, {bytes} B at \
+								 {price}, own content {own}, no probes answered: gained {} against {}",
+								silent.gain, base.gain
+							);
+							points += 1;
+						}
+					}
+				}
+			}
+		}
+	}
+	assert_eq!(points, 3 * 2 * 2 * (3 * 3 * 2) + 2 * 2 * 2);
 }
 
 /// Whatever the draw, the FUEL an edge sends around through its own viewer keys comes back short:

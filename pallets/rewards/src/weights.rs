@@ -53,6 +53,7 @@ pub trait WeightInfo {
 	fn claim_rewards() -> Weight;
 	fn pay_claim(n: u32, ) -> Weight;
 	fn seal_claim() -> Weight;
+	fn record_sample() -> Weight;
 	fn seal_epoch() -> Weight;
 	fn sweep(n: u32, ) -> Weight;
 	fn reward_author() -> Weight;
@@ -221,6 +222,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	fn record_sample() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `480`
+		//  Estimated: `3603`
+		// Minimum execution time: 20_178_000 picoseconds.
+		Weight::from_parts(36_689_000, 0)
+			.saturating_add(Weight::from_parts(0, 3603))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 	/// Storage: `Rewards::EpochRewards` (r:1 w:1)
 	/// Proof: `Rewards::EpochRewards` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:1 w:1)
@@ -341,6 +352,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3601).saturating_mul(n.into()))
 	}
 	fn seal_claim() -> Weight {
+		Weight::from_parts(36_689_000, 0)
+			.saturating_add(Weight::from_parts(0, 3603))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn record_sample() -> Weight {
 		Weight::from_parts(36_689_000, 0)
 			.saturating_add(Weight::from_parts(0, 3603))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))

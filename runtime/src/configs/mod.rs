@@ -405,6 +405,8 @@ parameter_types! {
 	pub const RewardsProtocolFee: Perbill = Perbill::from_percent(5);
 	pub const RewardsEmissionDecay: Perbill = Perbill::from_parts(10_000);
 	pub const RewardsTreasuryShare: Perbill = Perbill::from_percent(10);
+	pub const RewardsDeliveryShare: Perbill = Perbill::from_percent(50);
+	pub const RewardsDeliveryFeeCap: Perbill = Perbill::from_percent(80);
 }
 
 /// Nobody creates assets on Vidchain (FUEL is created at genesis). A runtime built for
@@ -483,9 +485,11 @@ impl pallet_rewards::Config for Runtime {
 	/// …and never over 5 billion FUEL in all.
 	type MaxFuelIssuance = ConstU128<{ 5_000_000_000 * vidchain_primitives::FUEL }>;
 	type TreasuryEmissionShare = RewardsTreasuryShare;
-	/// An edge shares an epoch's emission if its verified claim brought it at least a
-	/// thousandth of a FUEL.
-	type MinPaidToQualify = ConstU128<{ vidchain_primitives::FUEL / 1_000 }>;
+	/// Half of the edges' emission goes by delivery (the protocol fee of verified receipts),
+	/// half by availability (bond × score of the edges validators found serving)…
+	type DeliveryEmissionShare = RewardsDeliveryShare;
+	/// …and delivery emission pays an edge at most 80 % of the fee its receipts paid.
+	type DeliveryFeeCap = RewardsDeliveryFeeCap;
 	/// A week of 10-minute epochs to claim emission.
 	type RewardHorizon = ConstU32<1_008>;
 	/// A tenth of a VID per block to its author.

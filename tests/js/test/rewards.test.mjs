@@ -149,14 +149,17 @@ test('a viewer funds an escrow, an edge claims one receipt, is paid, and the epo
   assert.equal(await fuelOf(alice.address) - aliceBefore, paid.toEdge.toBigInt() + paid.toCreator.toBigInt());
   assert.equal((await api.call.rewardsApi.escrow(bob.address)).unwrap().balance.toBigInt(), 9n * FUEL);
 
-  // Sealing: Alice qualified (paid and verified); the epoch's emission is hers to claim.
+  // Sealing: Alice's verified receipt paid the treasury a fee of 0.05 FUEL; delivery emission
+  // pays her 80 % of it, never more (her endpoint answers no probe: no availability share).
   await waitForBlock(claimOpen + 2 * WINDOW + 3);
   const pending = await api.call.rewardsApi.pendingRewards(alice.address);
-  assert.ok(pending.fuel.toBigInt() > 0n, `pending ${pending.toString()}`);
+  assert.equal(pending.fuel.toBigInt(), FUEL * 4n / 100n, `pending ${pending.toString()}`);
   const report = (await api.call.rewardsApi.epochReport(epoch)).unwrap();
   assert.equal(report.totals.paid.toBigInt(), FUEL);
   const line = report.edges.find((e) => e.edge.toString() === alice.address);
   assert.equal(line.payout.verifiedBytes.toBigInt(), MIB);
+  assert.equal(line.payout.fee.toBigInt(), FUEL * 5n / 100n);
+  assert.equal(report.totals.toDelivery.toBigInt(), FUEL * 4n / 100n);
   assert.equal(line.emission.toBigInt(), pending.fuel.toBigInt());
 
   // The same report over JSON-RPC.

@@ -4,7 +4,7 @@
 //! a second edge claims and never proves and is rejected and slashed at sealing; a third edge
 //! inflates its claim with a junk leaf and its proof is refused. The viewers pay for the verified
 //! claim from their FUEL escrows (pallet-rewards), and the epoch's payout report, read over the
-//! `rewards_epochReport` JSON-RPC method, says who was paid and who qualified for emission.
+//! `rewards_epochReport` JSON-RPC method, says who was paid and what emission each earned.
 
 use codec::Encode;
 use std::time::Duration;
@@ -220,7 +220,9 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 	assert_eq!(bond_of(&api, &dave).await?, bond - bond / 10);
 	assert_eq!(bond_of(&api, &bob).await?, bond);
 
-	// The payout report: Bob paid and qualified for emission; Alice and Dave not.
+	// The payout report: Bob was paid, and his receipts' protocol fee earns him delivery
+	// emission, at most 80 % of that fee (no server answers probes for him here: no
+	// availability share); Alice and Dave earn nothing.
 	let report: serde_json::Value = rpc.request("rewards_epochReport", subxt::rpcs::rpc_params![epoch]).await?;
 	let line = |who: &Keypair| {
 		let id = account_id(who).to_string();
@@ -229,7 +231,10 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 	let bob_line = line(&bob).expect("Bob is in the report");
 	assert_eq!(bob_line["payout"]["verifiedBytes"], 12 * chunk as u64);
 	assert_eq!(bob_line["payout"]["paid"].as_u64().map(u128::from), Some(received));
-	assert!(bob_line["payout"]["weight"].as_f64().unwrap() > 0.0, "{bob_line}");
+	let fee = bob_line["payout"]["fee"].as_u64().expect("a fee");
+	assert!(fee > 0, "{bob_line}");
+	assert_eq!(bob_line["payout"]["weight"], 0, "{bob_line}");
+	assert_eq!(bob_line["emission"].as_u64(), Some(fee * 4 / 5), "{bob_line}");
 	for loser in [&alice, &dave] {
 		let l = line(loser).expect("a rejected claim is in the report");
 		assert_eq!(l["payout"]["weight"], 0, "{l}");

@@ -33,15 +33,24 @@ async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_absent_and_silent
 	let root = hex::decode(manifest["manifestRoot"].as_str().unwrap().trim_start_matches("0x"))?;
 	let root: [u8; 32] = root.try_into().unwrap();
 
-	let honest = EdgeServer::start(&content_dir, &[], Duration::from_secs(30)).await?;
-	let corrupt = EdgeServer::start(&content_dir, &["--corrupt-fraction", "1"], Duration::from_secs(30)).await?;
-	let silent = EdgeServer::start(&content_dir, &["--stop-answering"], Duration::from_secs(30)).await?;
-	let absent_port = vidchain_tests::free_port()?;
-
 	let mut node = Node::start_dev(Storage::Temporary)?;
 	let rpc = node.rpc(Duration::from_secs(60)).await?;
+	// The honest and the corrupt edge answer probes as themselves (their operator's key signs
+	// each probed chunk).
+	let ws = node.ws_url();
+	let db = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+	let (bob_db, stash_db) = (db("bob.redb"), db("stash.redb"));
+	let honest = EdgeServer::start(&content_dir, &["--node", &ws, "--operator", "//Bob", "--receipts-db", &bob_db], Duration::from_secs(30)).await?;
+	let corrupt = EdgeServer::start(
+		&content_dir,
+		&["--node", &ws, "--operator", "//Alice//stash", "--receipts-db", &stash_db, "--corrupt-fraction", "1"],
+		Duration::from_secs(30),
+	)
+	.await?;
+	let silent = EdgeServer::start(&content_dir, &["--stop-answering"], Duration::from_secs(30)).await?;
+	let absent_port = vidchain_tests::free_port()?;
 	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
-	let (alice, bob) = (dev::alice(), dev::bob());
+	let (alice, bob, charlie) = (dev::alice(), dev::bob(), dev::charlie());
 	let alice_stash = subxt_signer::sr25519::Keypair::from_uri(&"//Alice//stash".parse::<SecretUri>()?)?;
 	let bob_stash = subxt_signer::sr25519::Keypair::from_uri(&"//Bob//stash".parse::<SecretUri>()?)?;
 
@@ -55,11 +64,17 @@ async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_absent_and_silent
 	assert_eq!(on_chain["chunkCount"], 10, "{on_chain}");
 
 	let bond = 1_000 * VID;
+	// Charlie (not endowed on the dev chain) gets his bond from Alice.
+	let fund = dynamic::transaction("Balances", "transfer_keep_alive", (charlie.public_key().to_address::<()>(), 2 * bond));
+	submit(&api, &fund, &alice).await?.map_err(anyhow::Error::msg)?;
 	for (who, endpoint) in [
 		(&bob, honest.endpoint()),
 		(&alice_stash, corrupt.endpoint()),
 		(&alice, format!("http://127.0.0.1:{absent_port}")),
 		(&bob_stash, silent.endpoint()),
+		// The farmer: Charlie registers Bob's server as his endpoint. The chunks are right, but
+		// they come signed with Bob's key.
+		(&charlie, honest.endpoint()),
 	] {
 		let call = dynamic::transaction("Delivery", "register_edge", (endpoint.into_bytes(), b"local".to_vec(), bond));
 		submit(&api, &call, who).await?.map_err(anyhow::Error::msg)?;
@@ -70,20 +85,44 @@ async fn the_worker_raises_an_honest_edge_and_suspends_corrupt_absent_and_silent
 	loop {
 		let (b, s, a) = (edge_json(&rpc, &bob).await?, edge_json(&rpc, &alice_stash).await?, edge_json(&rpc, &alice).await?);
 		let q = edge_json(&rpc, &bob_stash).await?;
+		let f = edge_json(&rpc, &charlie).await?;
 		let suspended = |e: &serde_json::Value| e["state"].get("suspended").is_some();
-		if b["score"].as_u64().unwrap() > INITIAL_SCORE && suspended(&s) && suspended(&a) && suspended(&q) {
+		if b["score"].as_u64().unwrap() > INITIAL_SCORE && suspended(&s) && suspended(&a) && suspended(&q) && suspended(&f) {
 			assert_eq!(b["state"], "active", "{b}");
-			for e in [&s, &a, &q] {
+			for e in [&s, &a, &q, &f] {
 				assert_eq!(e["bond"].as_u64().map(u128::from), Some(bond - bond / 10), "slashed 10%: {e}");
 				assert!(e["score"].as_u64().unwrap() < INITIAL_SCORE, "{e}");
 			}
 			break;
 		}
 		if std::time::Instant::now() > deadline {
-			anyhow::bail!("no verdict within 180 s: honest {b}, corrupt {s}, absent {a}, silent {q}\n{}", node.log_tail(30));
+			anyhow::bail!(
+				"no verdict within 180 s: honest {b}, corrupt {s}, absent {a}, silent {q}, forwarder {f}\n{}",
+				node.log_tail(30)
+			);
 		}
 		tokio::time::sleep(Duration::from_secs(2)).await;
 	}
+
+	// Availability emission: Bob has a weight in an epoch he was found serving; the forwarder,
+	// whose endpoint answered with Bob's server, has none in any epoch.
+	let now: serde_json::Value = rpc.request("delivery_epoch", rpc_params![]).await?;
+	let current = now["current"].as_u64().expect("the current epoch");
+	let (mut bob_weights, mut forwarder_weights) = (Vec::new(), Vec::new());
+	for epoch in 0..=current {
+		let report: serde_json::Value = rpc.request("rewards_epochReport", rpc_params![epoch]).await?;
+		for line in report["edges"].as_array().into_iter().flatten() {
+			let weight = line["payout"]["weight"].as_f64().unwrap_or(0.0);
+			if line["edge"] == account_id(&bob).to_string().as_str() {
+				bob_weights.push(weight);
+			}
+			if line["edge"] == account_id(&charlie).to_string().as_str() {
+				forwarder_weights.push(weight);
+			}
+		}
+	}
+	assert!(bob_weights.iter().any(|w| *w > 0.0), "Bob earns availability: {bob_weights:?}");
+	assert!(forwarder_weights.iter().all(|w| *w == 0.0), "the forwarder earns none: {forwarder_weights:?}");
 
 	// A viewer's view: only the honest edge is active, and it comes first.
 	let edges: serde_json::Value = rpc.request("delivery_edges", rpc_params![Option::<String>::None, 10]).await?;

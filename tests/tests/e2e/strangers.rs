@@ -206,7 +206,10 @@ async fn a_stalling_endpoint_is_reported_and_honest_edges_are_still_sampled_ever
 	let rpc = node.rpc(Duration::from_secs(60)).await?;
 	let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await?;
 	ingest_and_register(&film, &content_dir, &node.ws_url(), "Sampled")?;
-	let honest = EdgeServer::start(&content_dir, &[], Duration::from_secs(30)).await?;
+	let ws = node.ws_url();
+	let db = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+	let (bob_db, late_db) = (db("bob.redb"), db("late.redb"));
+	let honest = EdgeServer::start(&content_dir, &["--node", &ws, "--operator", "//Bob", "--receipts-db", &bob_db], Duration::from_secs(30)).await?;
 	let (stall_port, taken) = staller().await?;
 	let bob = dev::bob();
 	let stash = subxt_signer::sr25519::Keypair::from_uri(&"//Bob//stash".parse::<SecretUri>()?)?;
@@ -223,7 +226,13 @@ async fn a_stalling_endpoint_is_reported_and_honest_edges_are_still_sampled_ever
 		submit(&api, &call, who).await?.map_err(anyhow::Error::msg)?;
 	}
 	tokio::time::sleep(Duration::from_secs(4)).await;
-	let late_edge = EdgeServer::start_on(&content_dir, late_port, &[], Duration::from_secs(30)).await?;
+	let late_edge = EdgeServer::start_on(
+		&content_dir,
+		late_port,
+		&["--node", &ws, "--operator", "//Alice//stash", "--receipts-db", &late_db],
+		Duration::from_secs(30),
+	)
+	.await?;
 	// The honest edge's score at the start of each of the next four epochs: it rises in each of
 	// the three epochs between (a sample every epoch), staller or not.
 	let first = (best_height(&rpc).await? / EPOCH + 1) * EPOCH;

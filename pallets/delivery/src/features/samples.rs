@@ -2,7 +2,7 @@
 
 use crate::*;
 use frame_support::pallet_prelude::*;
-use sp_runtime::{traits::Saturating, RuntimeAppPublic};
+use sp_runtime::{traits::Saturating, RuntimeAppPublic, SaturatedConversion};
 
 impl<T: Config> Pallet<T> {
 	/// Everything that makes a sample report acceptable: a current validator's key, its
@@ -60,6 +60,9 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let score = edge.score;
+		// The payments pallet weighs the edge's availability by what the samples found.
+		let suspended = matches!(edge.state, EdgeState::Suspended { .. });
+		T::Payments::on_sampled(&who, epoch, outcome.is_success(), suspended, edge.bond.saturated_into(), score);
 		Edges::<T>::insert(&who, edge);
 		Self::deposit_event(Event::SampleReported {
 			validator,

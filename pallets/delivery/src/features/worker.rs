@@ -23,6 +23,11 @@
 //!    count *registered on chain*: `Served`; `BadChunk` if the bytes, their length or the proof
 //!    do not match; `Unavailable` if the edge does not answer 200 in time or serves no proof. The
 //!    first chunk that fails is the one reported; if all pass, the first is named as `Served`.
+//!    Each chunk is asked for with a fresh nonce (`x-vidchain-probe`, from the node's local
+//!    randomness) and the answer must carry the edge's own account signature of the nonce and
+//!    the chunk (`x-vidchain-probe-signature`, [`ProbeAnswer`]): an answer signed by another key,
+//!    or not signed — an endpoint that forwards to another edge's server — is `Unavailable`,
+//!    because this edge did not serve it. The availability emission follows these reports.
 //! 4. **The report.** Signed with the validator's `vocw` key over the tagged payload, submitted
 //!    as an authorized (fee-less) transaction.
 //!
@@ -52,8 +57,9 @@ use sp_runtime::{
 	traits::{Saturating, Zero},
 	BoundedVec, RuntimeAppPublic, SaturatedConversion,
 };
+use sp_runtime::traits::Verify;
 use vidchain_primitives::{
-	delivery::chunk_range_bytes,
+	delivery::{chunk_range_bytes, ProbeAnswer},
 	manifest::{http as edge_http, ChunkProof, MAX_PROOF_DEPTH},
 };
 
@@ -130,7 +136,7 @@ impl<T: Config> Pallet<T> {
 		};
 		for who in picked {
 			let Some(edge) = Edges::<T>::get(&who) else { continue };
-			let Some(probe) = Self::probe_edge(&edge, Deadline { per_request_ms: deadline_ms, run: run_deadline })
+			let Some(probe) = Self::probe_edge(&who, &edge, Deadline { per_request_ms: deadline_ms, run: run_deadline })
 			else {
 				continue
 			};
@@ -242,7 +248,7 @@ impl<T: Config> Pallet<T> {
 	/// Sample one edge: pick a content it lists and a chunk of it, fetch and check them. `None`
 	/// if there is nothing to report: the edge lists no content that can be sampled, or (when it
 	/// gives no list) no live content exists to name in the report.
-	pub(crate) fn probe_edge(edge: &EdgeInfo<T>, deadline: Deadline) -> Option<Probe> {
+	pub(crate) fn probe_edge(who: &T::AccountId, edge: &EdgeInfo<T>, deadline: Deadline) -> Option<Probe> {
 		let base = Self::endpoint_base(&edge.endpoint)?;
 		let mut random = Randomness(sp_io::offchain::random_seed(), 0);
 		// An endpoint the chain would refuse today (registered under older rules) is never
@@ -293,7 +299,8 @@ impl<T: Config> Pallet<T> {
 		let mut served: Option<Probe> = None;
 		for _ in 0..T::ChunksPerSample::get().max(1) {
 			let chunk_index = random.below(info.chunk_count as u64) as u32;
-			let (outcome, latency_ms) = Self::check_chunk(&base, &content, &info, chunk_index, deadline)?;
+			let nonce = random.bytes();
+			let (outcome, latency_ms) = Self::check_chunk(who, &base, &content, &info, chunk_index, &nonce, deadline)?;
 			let probe = Probe { content, chunk_index, outcome, latency_ms };
 			if outcome != SampleOutcome::Served {
 				return Some(probe);
@@ -306,30 +313,50 @@ impl<T: Config> Pallet<T> {
 		served
 	}
 
-	/// Fetch chunk `chunk_index` of `content` and its Merkle path from the edge at `base`, and
-	/// check them against the manifest registered on chain: the outcome and how long the chunk
-	/// took (the slowest, when several are checked). `None` if the chunk is outside the content.
+	/// Fetch chunk `chunk_index` of `content` and its Merkle path from edge `who` at `base`,
+	/// and check them against the manifest registered on chain and the edge's key: the outcome
+	/// and how long the chunk took (the slowest, when several are checked). `None` if the chunk
+	/// is outside the content.
+	///
+	/// The chunk is asked for with a fresh `nonce` ([`edge_http::PROBE_HEADER`]); the edge must
+	/// answer with its own key's signature of the nonce and the chunk
+	/// ([`edge_http::PROBE_SIGNATURE_HEADER`], [`ProbeAnswer`]). An answer without it, or signed
+	/// by another key — an endpoint that forwards to someone else's server — is `Unavailable`:
+	/// that edge did not serve.
 	fn check_chunk(
+		who: &T::AccountId,
 		base: &str,
 		content: &ContentId,
 		info: &ContentInfo<T>,
 		chunk_index: u32,
+		nonce: &[u8; 32],
 		deadline: Deadline,
 	) -> Option<(SampleOutcome, u32)> {
 		let expected_len = chunk_range_bytes(info.chunk_size, info.total_bytes, chunk_index, 1)?;
 		let started = sp_io::offchain::timestamp();
-		let chunk = Self::fetch(
+		let nonce_hex = hex::encode(nonce);
+		let chunk = Self::request(
 			&(String::from(base) + &edge_http::chunk_path(content, chunk_index)),
-			None,
+			&[(edge_http::PROBE_HEADER, &nonce_hex)],
+			Some(edge_http::PROBE_SIGNATURE_HEADER),
 			info.chunk_size as usize,
 			deadline,
 		);
 		let latency_ms = sp_io::offchain::timestamp().diff(&started).millis().saturated_into::<u32>();
+		let answer = ProbeAnswer { nonce: *nonce, content: *content, chunk_index };
+		let signed_by_edge = |signature: &Option<String>| {
+			signature
+				.as_deref()
+				.and_then(|h| hex::decode(h.trim()).ok())
+				.and_then(|bytes| T::ReceiptSignature::decode(&mut &bytes[..]).ok())
+				.is_some_and(|sig| sig.verify(&answer.signing_payload(&Self::genesis_hash())[..], who))
+		};
 		let outcome = match chunk {
 			Err(FetchError::Unavailable) => SampleOutcome::Unavailable,
 			Err(FetchError::TooLarge) => SampleOutcome::BadChunk,
-			Ok(bytes) if bytes.len() as u64 != expected_len => SampleOutcome::BadChunk,
-			Ok(bytes) => {
+			Ok((_, signature)) if !signed_by_edge(&signature) => SampleOutcome::Unavailable,
+			Ok((bytes, _)) if bytes.len() as u64 != expected_len => SampleOutcome::BadChunk,
+			Ok((bytes, _)) => {
 				let proof = Self::fetch(
 					&(String::from(base) + &edge_http::chunk_proof_path(content, chunk_index)),
 					Some(edge_http::SCALE_MEDIA_TYPE),
@@ -359,19 +386,37 @@ impl<T: Config> Pallet<T> {
 	/// GET `url` (with `Accept: accept` if given), reading at most `max` bytes of a 200 answer's
 	/// body; the headers and the whole body must arrive before `deadline`.
 	fn fetch(url: &str, accept: Option<&str>, max: usize, deadline: Deadline) -> Result<Vec<u8>, FetchError> {
+		let headers: &[(&str, &str)] = match accept {
+			Some(accept) => &[("Accept", accept)],
+			None => &[],
+		};
+		Self::request(url, headers, None, max, deadline).map(|(body, _)| body)
+	}
+
+	/// GET `url` with `headers`, reading at most `max` bytes of a 200 answer's body and the
+	/// answer's header `want` (if named and sent); the headers and the whole body must arrive
+	/// before `deadline`.
+	fn request(
+		url: &str,
+		headers: &[(&str, &str)],
+		want: Option<&str>,
+		max: usize,
+		deadline: Deadline,
+	) -> Result<(Vec<u8>, Option<String>), FetchError> {
 		let deadline = deadline.for_request();
 		let mut request = http::Request::get(url).deadline(deadline);
-		if let Some(accept) = accept {
-			request = request.add_header("Accept", accept);
+		for (name, value) in headers {
+			request = request.add_header(name, value);
 		}
 		let pending = request.send().map_err(|_| FetchError::Unavailable)?;
-		let response = pending
+		let mut response = pending
 			.try_wait(deadline)
 			.map_err(|_| FetchError::Unavailable)?
 			.map_err(|_| FetchError::Unavailable)?;
 		if response.code != 200 {
 			return Err(FetchError::Unavailable);
 		}
+		let wanted = want.and_then(|name| response.headers().find(name)).map(String::from);
 		let mut body = Vec::new();
 		let mut reader = response.body();
 		// Without this the body is read with no deadline at all: an edge that sends headers and
@@ -386,7 +431,7 @@ impl<T: Config> Pallet<T> {
 		if reader.error().is_some() {
 			return Err(FetchError::Unavailable);
 		}
-		Ok(body)
+		Ok((body, wanted))
 	}
 }
 
@@ -426,6 +471,12 @@ impl Randomness {
 		let x = u64::from_le_bytes(h[..8].try_into().expect("32 bytes hold 8"));
 		((x as u128 * n as u128) >> 64) as u64
 	}
+
+	/// 32 bytes for a probe's nonce, in their own domain of the seed; they leave the stream of
+	/// numbers as it is (the chunks drawn do not depend on them), and differ at every draw.
+	fn bytes(&self) -> [u8; 32] {
+		sp_io::hashing::blake2_256(&(b"vidchain/probe-nonce", &self.0, self.1).encode())
+	}
 }
 
 /// Public for the tests: the chunk index the worker will pick as its `picks`-th draw from the
@@ -433,4 +484,11 @@ impl Randomness {
 #[cfg(test)]
 pub(crate) fn nth_below(seed: [u8; 32], picks: u32, n: u64) -> u64 {
 	Randomness(seed, picks).below(n)
+}
+
+/// Public for the tests: the nonce the worker sends with the chunk of its `picks`-th draw from
+/// the local seed `seed` (the draws before it included).
+#[cfg(test)]
+pub(crate) fn nth_nonce(seed: [u8; 32], picks: u32) -> [u8; 32] {
+	Randomness(seed, picks + 1).bytes()
 }

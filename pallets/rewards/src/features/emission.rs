@@ -24,32 +24,63 @@ impl<T: Config> Pallet<T> {
 			.mul_floor(T::InitialEmission::get())
 	}
 
-	/// `edge`'s claim of `epoch` is final: record its bond and score, and its emission weight
-	/// (bond × score) if the claim was verified and paid it at least `MinPaidToQualify`. A
-	/// claim already sealed is left alone.
-	pub(crate) fn seal_claim(edge: &T::AccountId, epoch: EpochIndex, verified: bool, bond: Balance, score: u32) {
+	/// `edge`'s claim of `epoch` is final: mark it sealed, and keep its bond and score for the
+	/// report if no sample of the epoch recorded them. It changes no weight: emission follows
+	/// samples (availability) and the fees receipts paid (delivery), not claims.
+	pub(crate) fn seal_claim(edge: &T::AccountId, epoch: EpochIndex, _verified: bool, bond: Balance, score: u32) {
 		let mut payout = EdgeRewards::<T>::get(epoch, edge).unwrap_or_default();
 		if payout.sealed {
 			return;
 		}
 		payout.sealed = true;
+		if payout.weight == 0 {
+			payout.bond = bond;
+			payout.score = score;
+		}
+		EdgeRewards::<T>::insert(epoch, edge, payout);
+	}
+
+	/// A validator's sample of `edge` in `epoch` was applied. The edge's availability weight
+	/// becomes bond × score (after the report) once any sample of the epoch found it serving,
+	/// and follows its later samples; a suspension takes it to 0. A sample that finds an edge
+	/// failing before any found it serving records nothing.
+	pub(crate) fn record_sample(
+		edge: &T::AccountId,
+		epoch: EpochIndex,
+		served: bool,
+		suspended: bool,
+		bond: Balance,
+		score: u32,
+	) {
+		let existing = EdgeRewards::<T>::get(epoch, edge);
+		let old = existing.as_ref().map_or(0, |p| p.weight);
+		if !served && old == 0 {
+			return;
+		}
+		let mut payout = existing.unwrap_or_default();
 		payout.bond = bond;
 		payout.score = score;
-		if verified && payout.paid >= T::MinPaidToQualify::get() {
-			payout.weight = bond.saturating_mul(score as u128);
-		}
-		if payout.weight > 0 {
+		payout.weight = if suspended { 0 } else { bond.saturating_mul(score as u128) };
+		if payout.weight != old {
 			EpochRewards::<T>::mutate(epoch, |totals| {
 				let totals = totals.get_or_insert_with(Default::default);
-				totals.weight = totals.weight.saturating_add(payout.weight);
-				totals.qualified = totals.qualified.saturating_add(1);
+				totals.weight = totals.weight.saturating_sub(old).saturating_add(payout.weight);
+				match (old > 0, payout.weight > 0) {
+					(false, true) => totals.available = totals.available.saturating_add(1),
+					(true, false) => totals.available = totals.available.saturating_sub(1),
+					_ => {},
+				}
 			});
 		}
 		EdgeRewards::<T>::insert(epoch, edge, payout);
 	}
 
-	/// Every claim of `epoch` is final: mint its emission, the treasury's part to the treasury
-	/// and the edges' part to the pallet's account (all to the treasury if no edge qualified).
+	/// Every claim of `epoch` is final: mint its emission. Of the schedule's budget (never over
+	/// `MaxFuelIssuance`), `TreasuryEmissionShare` goes to the treasury; of the edges' rest,
+	/// `DeliveryEmissionShare` is the delivery part, of which the edges get at most
+	/// `DeliveryFeeCap` × the fees their receipts paid, and the other part is the availability
+	/// part, shared if any edge was found serving. What no edge gets goes to the treasury; the
+	/// edges' parts go to the pallet's account until they are claimed.
 	pub(crate) fn seal_epoch(epoch: EpochIndex) {
 		LastSealedEpoch::<T>::put(epoch);
 		let mut totals = EpochRewards::<T>::get(epoch).unwrap_or_default();
@@ -58,32 +89,51 @@ impl<T: Config> Pallet<T> {
 		}
 		let room = T::MaxFuelIssuance::get().saturating_sub(T::Fuel::total_issuance());
 		let budget = Self::scheduled_emission(epoch).min(room);
-		let mut to_edges = if totals.qualified > 0 {
-			Perbill::one().saturating_sub(T::TreasuryEmissionShare::get()).mul_floor(budget)
-		} else {
-			0
-		};
-		let mut to_treasury = budget - to_edges;
+		let edges = Perbill::one().saturating_sub(T::TreasuryEmissionShare::get()).mul_floor(budget);
+		let delivery = T::DeliveryEmissionShare::get().mul_floor(edges);
+		let mut to_delivery = delivery.min(T::DeliveryFeeCap::get().mul_floor(totals.delivery_fees));
+		let mut to_availability = if totals.weight > 0 { edges - delivery } else { 0 };
+		let mut to_treasury = budget - to_delivery - to_availability;
+		// One mint for both edge parts (what the pallet's account holds until they are claimed).
+		let to_edges = to_delivery.saturating_add(to_availability);
 		if to_edges > 0 && T::Fuel::mint_into(&Self::account(), to_edges).is_err() {
-			to_edges = 0;
+			(to_delivery, to_availability) = (0, 0);
 		}
 		if to_treasury > 0 && T::Fuel::mint_into(&T::Treasury::get(), to_treasury).is_err() {
 			to_treasury = 0;
 		}
 		totals.sealed = true;
-		totals.to_edges = to_edges;
+		totals.to_availability = to_availability;
+		totals.to_delivery = to_delivery;
 		totals.to_treasury = to_treasury;
 		EpochRewards::<T>::insert(epoch, &totals);
-		Self::deposit_event(Event::EmissionMinted { epoch, to_edges, to_treasury, qualified: totals.qualified });
+		Self::deposit_event(Event::EmissionMinted {
+			epoch,
+			to_availability,
+			to_delivery,
+			to_treasury,
+			available: totals.available,
+		});
 	}
 
-	/// The share of an epoch's edge emission that `weight` earns: `to_edges × weight / total`,
-	/// rounded down (the remainder is swept to the treasury at the horizon).
-	pub fn emission_share(totals: &EpochTotals, weight: u128) -> Balance {
-		if totals.weight == 0 {
-			return 0;
-		}
-		multiply_by_rational_with_rounding(totals.to_edges, weight, totals.weight, Rounding::Down).unwrap_or(0)
+	/// The share of a sealed epoch's emission that `payout` earns: `to_availability × weight /
+	/// Σ weight` plus `to_delivery × fee / Σ fee`, each rounded down (the remainders are swept
+	/// to the treasury at the horizon). The delivery part is at most `DeliveryFeeCap × fee`:
+	/// `to_delivery` is at most the cap times `Σ fee`.
+	pub fn emission_share(totals: &EpochTotals, payout: &EdgePayout) -> Balance {
+		let share = |pot: Balance, part: u128, whole: u128| {
+			if whole == 0 {
+				return 0;
+			}
+			multiply_by_rational_with_rounding(pot, part, whole, Rounding::Down).unwrap_or(0)
+		};
+		share(totals.to_availability, payout.weight, totals.weight)
+			.saturating_add(share(totals.to_delivery, payout.fee, totals.delivery_fees))
+	}
+
+	/// Whether `payout` has a share of its epoch's emission to claim.
+	pub(crate) fn earns(payout: &EdgePayout) -> bool {
+		payout.weight > 0 || payout.fee > 0
 	}
 
 	pub(crate) fn do_claim_rewards(who: T::AccountId, epoch: EpochIndex) -> DispatchResult {
@@ -91,9 +141,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(totals.sealed, Error::<T>::EpochNotSealed);
 		ensure!(!totals.swept, Error::<T>::EpochSwept);
 		let mut payout = EdgeRewards::<T>::get(epoch, &who).ok_or(Error::<T>::NoRewards)?;
-		ensure!(payout.weight > 0, Error::<T>::NoRewards);
+		ensure!(Self::earns(&payout), Error::<T>::NoRewards);
 		ensure!(!payout.claimed, Error::<T>::AlreadyClaimed);
-		let amount = Self::emission_share(&totals, payout.weight);
+		let amount = Self::emission_share(&totals, &payout);
 		Self::give_fuel(&who, amount)?;
 		payout.claimed = true;
 		EdgeRewards::<T>::insert(epoch, &who, payout);
@@ -125,7 +175,7 @@ impl<T: Config> Pallet<T> {
 			}
 			if let Some(mut totals) = EpochRewards::<T>::get(cursor) {
 				if !totals.swept {
-					let rest = totals.to_edges.saturating_sub(totals.claimed);
+					let rest = totals.to_edges().saturating_sub(totals.claimed);
 					if Self::give_fuel(&T::Treasury::get(), rest).is_ok() {
 						totals.swept = true;
 						EpochRewards::<T>::insert(cursor, &totals);

@@ -93,6 +93,8 @@ impl<T: Config> Pallet<T> {
 		drawn: &[DrawnReceipt<T::AccountId>],
 	) {
 		let (mut to_edge, mut to_treasury, mut paid, mut unpaid) = (0u128, 0u128, 0u128, 0u128);
+		// The protocol fee of the split: the edge's weight in the delivery emission.
+		let mut fee = 0u128;
 		for receipt in drawn {
 			let (payer, taken, due) =
 				match Self::charge_pool(&receipt.content, edge, total_bytes, receipt.hits, samples) {
@@ -103,6 +105,7 @@ impl<T: Config> Pallet<T> {
 					},
 				};
 			let (edge_part, creator_part, mut treasury_part) = Self::split(taken);
+			fee = fee.saturating_add(treasury_part);
 			let mut creator_paid = 0;
 			match T::Contents::creator_of(&receipt.content) {
 				Some(creator) => {
@@ -139,11 +142,13 @@ impl<T: Config> Pallet<T> {
 			payout.verified_bytes = total_bytes;
 			payout.paid = payout.paid.saturating_add(edge_paid);
 			payout.unpaid = payout.unpaid.saturating_add(unpaid);
+			payout.fee = payout.fee.saturating_add(fee);
 		});
 		EpochRewards::<T>::mutate(epoch, |totals| {
 			let totals = totals.get_or_insert_with(Default::default);
 			totals.paid = totals.paid.saturating_add(paid);
 			totals.fees = totals.fees.saturating_add(to_treasury);
+			totals.delivery_fees = totals.delivery_fees.saturating_add(fee);
 		});
 	}
 }

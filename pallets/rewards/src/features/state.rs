@@ -11,8 +11,8 @@ impl<T: Config> Pallet<T> {
 		(SweepCursor::<T>::get()..=last_sealed)
 			.filter_map(|epoch| {
 				let totals = EpochRewards::<T>::get(epoch).filter(|t| t.sealed && !t.swept)?;
-				let payout = EdgeRewards::<T>::get(epoch, who).filter(|p| p.weight > 0 && !p.claimed)?;
-				Some((epoch, Self::emission_share(&totals, payout.weight)))
+				let payout = EdgeRewards::<T>::get(epoch, who).filter(|p| Self::earns(p) && !p.claimed)?;
+				Some((epoch, Self::emission_share(&totals, &payout)))
 			})
 			.collect()
 	}
@@ -35,7 +35,8 @@ impl<T: Config> Pallet<T> {
 			creator_share: T::CreatorShare::get(),
 			protocol_fee: T::ProtocolFee::get(),
 			min_price_per_mib: T::MinPricePerMib::get(),
-			min_paid_to_qualify: T::MinPaidToQualify::get(),
+			delivery_share: T::DeliveryEmissionShare::get(),
+			delivery_fee_cap: T::DeliveryFeeCap::get(),
 			reward_horizon: T::RewardHorizon::get(),
 			author_reward: T::AuthorReward::get(),
 			last_sealed_epoch,
@@ -68,7 +69,7 @@ impl<T: Config> Pallet<T> {
 		let totals = EpochRewards::<T>::get(epoch)?;
 		let edges = EdgeRewards::<T>::iter_prefix(epoch)
 			.map(|(edge, payout)| EdgeReport {
-				emission: if totals.sealed { Self::emission_share(&totals, payout.weight) } else { 0 },
+				emission: if totals.sealed { Self::emission_share(&totals, &payout) } else { 0 },
 				edge,
 				payout,
 			})
@@ -91,14 +92,21 @@ impl<T: Config> Pallet<T> {
 		}
 		for (epoch, totals) in EpochRewards::<T>::iter() {
 			if totals.sealed && !totals.swept {
-				owed = owed.saturating_add(totals.to_edges.saturating_sub(totals.claimed));
+				owed = owed.saturating_add(totals.to_edges().saturating_sub(totals.claimed));
 			}
-			frame_support::ensure!(totals.claimed <= totals.to_edges, "more claimed than minted");
-			let (weight, qualified) = EdgeRewards::<T>::iter_prefix(epoch)
-				.fold((0u128, 0u32), |(w, n), (_, p)| (w + p.weight, n + (p.weight > 0) as u32));
+			frame_support::ensure!(totals.claimed <= totals.to_edges(), "more claimed than minted");
+			frame_support::ensure!(
+				totals.to_delivery <= T::DeliveryFeeCap::get().mul_floor(totals.delivery_fees),
+				"delivery emission over the cap on fees"
+			);
+			let (weight, available, fees) = EdgeRewards::<T>::iter_prefix(epoch).fold(
+				(0u128, 0u32, 0u128),
+				|(w, n, f), (_, p)| (w + p.weight, n + (p.weight > 0) as u32, f + p.fee),
+			);
 			if !totals.swept {
 				frame_support::ensure!(weight == totals.weight, "edge weights do not add up");
-				frame_support::ensure!(qualified == totals.qualified, "qualified edges do not add up");
+				frame_support::ensure!(available == totals.available, "available edges do not add up");
+				frame_support::ensure!(fees == totals.delivery_fees, "edge fees do not add up");
 			}
 		}
 		frame_support::ensure!(
