@@ -253,6 +253,7 @@ async fn main() -> anyhow::Result<()> {
 						chunk_count: 1,
 						bytes: 4096,
 						price_per_mib: 1,
+						payer: vidchain_primitives::delivery::Payer::Escrow,
 						epoch: 0,
 						ttfb_ms: 1,
 						throughput_kbps: 1,

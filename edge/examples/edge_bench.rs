@@ -36,6 +36,7 @@ fn receipt(edge: &AccountId, content: Hash, viewer: &AccountId, nonce: u64) -> D
 		chunk_count: 1,
 		bytes: CHUNK as u64,
 		price_per_mib: 1_000,
+		payer: vidchain_primitives::delivery::Payer::Escrow,
 		epoch: 1,
 		ttfb_ms: 10,
 		throughput_kbps: 80_000,

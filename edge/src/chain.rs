@@ -182,9 +182,14 @@ impl Chain {
 		Ok(self.rpc.request("rewards_escrow", rpc_params![viewer.to_string(), at]).await?)
 	}
 
-	/// `rewards_pool` at block `at`.
-	pub async fn pool(&self, content: &ContentId, at: Option<Hash>) -> Result<Option<PoolView<AccountId, BlockNumber>>> {
-		Ok(self.rpc.request("rewards_pool", rpc_params![content, at]).await?)
+	/// `rewards_pool`: `sponsor`'s pool of `content` at block `at`.
+	pub async fn pool(
+		&self,
+		content: &ContentId,
+		sponsor: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Option<PoolView<AccountId, BlockNumber>>> {
+		Ok(self.rpc.request("rewards_pool", rpc_params![content, sponsor.to_string(), at]).await?)
 	}
 
 	/// `rewards_schedule` at the best block.

@@ -13,7 +13,7 @@ use crate::{
 use sp_core::{sr25519, Pair};
 use std::{path::PathBuf, sync::Arc};
 use vidchain_primitives::{
-	delivery::{ClaimStatus, DeliveryReceipt, MIB},
+	delivery::{ClaimStatus, DeliveryReceipt, Payer, MIB},
 	AccountId, Hash, Signature,
 };
 
@@ -82,8 +82,14 @@ impl World {
 		self.ledger.with(|s| s.escrows.insert(account(viewer), fake::escrow(balance)));
 	}
 
-	/// A receipt of `viewer` for chunk `chunk` of content `c`, in the clock's epoch.
+	/// A receipt of `viewer` for chunk `chunk` of content `c`, in the clock's epoch, paid by its
+	/// escrow.
 	fn receipt(&self, viewer: &sr25519::Pair, c: usize, chunk: u32, nonce: u64) -> SignedReceipt {
+		self.receipt_paid_by(viewer, c, chunk, nonce, Payer::Escrow)
+	}
+
+	/// [`World::receipt`] naming `payer`.
+	fn receipt_paid_by(&self, viewer: &sr25519::Pair, c: usize, chunk: u32, nonce: u64, payer: Payer<AccountId>) -> SignedReceipt {
 		let intake = self.edge.intake.as_ref().unwrap();
 		let r = DeliveryReceipt {
 			edge: operator(),
@@ -94,6 +100,7 @@ impl World {
 			chunk_count: 1,
 			bytes: CHUNK as u64,
 			price_per_mib: PRICE,
+			payer,
 			epoch: intake.clock.epoch().unwrap(),
 			ttfb_ms: 1,
 			throughput_kbps: 1,
@@ -180,20 +187,29 @@ async fn a_payer_is_taken_up_to_its_funds_and_a_restart_remembers() {
 		s.escrows.insert(account(&leaving), vidchain_primitives::rewards::Escrow { balance: u128::MAX / 4, reserve: 0, unlock_at: Some(EPOCH) })
 	});
 	assert_eq!(refusals(w.post(vec![w.receipt(&leaving, 0, 0, 1)]).await.unwrap_err()), vec![(0, Refusal::Unfunded)]);
-	// A sponsor pool that pays this edge pays instead of escrows (an unfunded viewer is fine);
-	// one that pays other edges does not.
-	let pool = |edges: Vec<AccountId>| vidchain_primitives::rewards::PoolView {
-		sponsor: AccountId::from([8u8; 32]),
+	// A receipt that names a sponsor's pool is paid by that pool (an unfunded viewer is fine)
+	// if it pays this edge in the receipt's epoch; a pool for other edges, a pool whose terms
+	// start later, another sponsor's pool or none pays nothing, and the receipt is refused.
+	let sponsor = AccountId::from([8u8; 32]);
+	let pool = |edges: Vec<AccountId>, from: u32| vidchain_primitives::rewards::PoolView {
+		sponsor: sponsor.clone(),
 		balance: 10 * chunk_cost(),
-		price_per_mib: PRICE,
-		edges,
+		terms: vec![vidchain_primitives::rewards::PoolTermsView { from, price_per_mib: PRICE, edges }],
 		unlock_at: None,
 	};
 	let c1 = w.contents[1].content;
-	w.ledger.with(|s| s.pools.insert(c1, pool(vec![AccountId::from([9u8; 32])])));
-	assert!(w.post(vec![w.receipt(&key(4), 1, 0, 1)]).await.is_err(), "a pool for other edges pays nothing here");
-	w.ledger.with(|s| s.pools.insert(c1, pool(vec![])));
-	assert_eq!(w.post(vec![w.receipt(&key(4), 1, 0, 1)]).await.unwrap(), 1);
+	let by_pool = |nonce: u64, who: &AccountId| w.receipt_paid_by(&key(4), 1, 0, nonce, Payer::Pool(who.clone()));
+	assert!(w.post(vec![by_pool(1, &sponsor)]).await.is_err(), "no pool at all");
+	w.ledger.with(|s| s.pools.insert((c1, sponsor.clone()), pool(vec![AccountId::from([9u8; 32])], 0)));
+	assert!(w.post(vec![by_pool(1, &sponsor)]).await.is_err(), "a pool for other edges pays nothing here");
+	w.ledger.with(|s| s.pools.insert((c1, sponsor.clone()), pool(vec![], 5)));
+	assert!(w.post(vec![by_pool(1, &sponsor)]).await.is_err(), "terms from a later epoch");
+	w.ledger.with(|s| s.pools.insert((c1, sponsor.clone()), pool(vec![], 0)));
+	assert!(w.post(vec![by_pool(1, &AccountId::from([7u8; 32]))]).await.is_err(), "another sponsor's pool");
+	assert_eq!(w.post(vec![by_pool(1, &sponsor)]).await.unwrap(), 1);
+	// The pool's funds bound what the edge takes from it, as an escrow's do.
+	let many: Vec<_> = (2..14).map(|n| by_pool(n, &sponsor)).collect();
+	assert_eq!(refusals(w.post(many).await.unwrap_err()).len(), 3, "10 chunks of funds, 1 taken, 12 asked");
 }
 
 /// Game: receipts for content the chain would refuse — unregistered, retired before the

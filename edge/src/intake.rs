@@ -16,8 +16,9 @@
 //!    (registered by then, not retired before it began).
 //! 3. **Its viewer may watch it**: for content exclusive *on chain* (or in the local manifest),
 //!    the viewer holds a license (`licenses_hasAccess`).
-//! 4. **Its payer can pay** what the chain would charge for it: the content's sponsor pool if
-//!    it has one that pays this edge, else the viewer's escrow. A receipt costs its bytes at its
+//! 4. **Its payer can pay** what the chain would charge for it: the payer the viewer signed —
+//!    its escrow, or one sponsor's pool of the content, which must pay this edge in the
+//!    receipt's epoch (the chain charges no one else). A receipt costs its bytes at its
 //!    price (the pool's, for a pool; never less than the chain's `MinPricePerMib`, and at least
 //!    one base unit), and is taken only if the payer's funds cover it *on top of* what the
 //!    receipts this edge already holds from that payer in this epoch cost (its exposure,
@@ -46,10 +47,23 @@ use std::{
 	sync::Arc,
 };
 use vidchain_primitives::{
-	delivery::{chunk_range_bytes, ContentId, DeliveryReceipt, EpochIndex, EpochWindows, MIB},
-	rewards::Payer,
+	delivery::{chunk_range_bytes, ContentId, DeliveryReceipt, EpochIndex, EpochWindows, Payer, MIB},
 	AccountId, BlockNumber,
 };
+
+/// The key a payer's funds and exposure are kept under: a viewer's escrow, or one sponsor's pool
+/// of one content.
+pub fn payer_key(r: &DeliveryReceipt<AccountId>) -> Vec<u8> {
+	match &r.payer {
+		Payer::Escrow => escrow_key(&r.viewer),
+		Payer::Pool(sponsor) => (1u8, r.content, sponsor).encode(),
+	}
+}
+
+/// [`payer_key`] of `viewer`'s escrow.
+fn escrow_key(viewer: &AccountId) -> Vec<u8> {
+	(0u8, viewer).encode()
+}
 
 /// Whether the chain, as `content` shows it, would accept `r` (epoch `windows`) in a proof:
 /// registered, live in the receipt's epoch, with the local manifest's root and sizes, and the
@@ -201,37 +215,45 @@ impl Intake {
 		windows: &EpochWindows<BlockNumber>,
 	) -> anyhow::Result<Vec<(Vec<u8>, u128, u128)>> {
 		let me = self.ledger.me().clone();
-		// Pools first (one question per content of the batch): a pool that pays this edge pays
-		// instead of the escrow.
+		// The pools the receipts name (one question per (content, sponsor) of the batch).
 		let mut ask = Questions::default();
-		ask.pools = batch.iter().map(|(r, _)| r.content).collect();
-		let pools = self.ledger.read(ask).await?.pools;
+		ask.pools = batch
+			.iter()
+			.filter_map(|(r, _)| match &r.payer {
+				Payer::Pool(sponsor) => Some((r.content, sponsor.clone())),
+				Payer::Escrow => None,
+			})
+			.collect();
+		let pools = if ask.is_empty() { Default::default() } else { self.ledger.read(ask).await?.pools };
 		let mut payers = Vec::with_capacity(batch.len());
 		let mut ask = Questions::default();
 		for (r, _) in batch {
-			let pool_key = Payer::<AccountId>::Pool(r.content).encode();
-			let pool = match pools.get(&r.content) {
-				Some(Some(p)) if p.pays(&me) => {
-					self.funds.insert(pool_key.clone(), pool_funds(p, windows.proofs_until));
-					Some(p.price_per_mib)
+			let key = payer_key(r);
+			let price = match &r.payer {
+				Payer::Pool(sponsor) => {
+					// A pool that does not pay this edge for this epoch pays nothing: its
+					// receipts are refused as unfunded.
+					let pool = pools.get(&(r.content, sponsor.clone())).and_then(Option::as_ref);
+					let price = pool.and_then(|p| p.pays(&me, r.epoch));
+					let funds = match (pool, price) {
+						(Some(p), Some(_)) => pool_funds(p, windows.proofs_until),
+						_ => 0,
+					};
+					self.funds.insert(key.clone(), funds);
+					price.unwrap_or(r.price_per_mib)
 				},
-				_ => None,
-			};
-			let payer = match pool {
-				Some(price) => (pool_key, price),
-				None => {
-					let key = Payer::Escrow(r.viewer.clone()).encode();
+				Payer::Escrow => {
 					if self.funds.get(&key).is_none() {
 						ask.escrows.insert(r.viewer.clone());
 					}
-					(key, r.price_per_mib)
+					r.price_per_mib
 				},
 			};
-			payers.push(payer);
+			payers.push((key, price));
 		}
 		let escrows = self.ledger.read(ask).await?.escrows;
 		for (viewer, escrow) in &escrows {
-			self.funds.insert(Payer::Escrow(viewer.clone()).encode(), escrow_funds(escrow.as_ref(), windows.proofs_until));
+			self.funds.insert(escrow_key(viewer), escrow_funds(escrow.as_ref(), windows.proofs_until));
 		}
 		Ok(payers
 			.into_iter()

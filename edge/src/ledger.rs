@@ -33,8 +33,8 @@ pub type EscrowOnChain = Escrow<BlockNumber>;
 pub struct Questions {
 	/// Contents.
 	pub contents: BTreeSet<ContentId>,
-	/// Sponsor pools, by content.
-	pub pools: BTreeSet<ContentId>,
+	/// Sponsor pools, by (content, sponsor).
+	pub pools: BTreeSet<(ContentId, AccountId)>,
 	/// Viewers' escrows.
 	pub escrows: BTreeSet<AccountId>,
 	/// Whether a viewer may watch a content (`licenses_hasAccess`).
@@ -53,8 +53,8 @@ impl Questions {
 pub struct Facts {
 	/// Contents.
 	pub contents: HashMap<ContentId, Option<ContentOnChain>>,
-	/// Pools, by content.
-	pub pools: HashMap<ContentId, Option<PoolOnChain>>,
+	/// Pools, by (content, sponsor).
+	pub pools: HashMap<(ContentId, AccountId), Option<PoolOnChain>>,
 	/// Escrows.
 	pub escrows: HashMap<AccountId, Option<EscrowOnChain>>,
 	/// Access answers.
@@ -143,7 +143,7 @@ impl Ledger for ChainLedger {
 			}
 			let (chain, at) = (&self.chain, Some(self.chain.finalized_head().await?));
 			facts.contents.extend(ask_all(q.contents, |c| async move { chain.content_at(&c, at).await }).await?);
-			facts.pools.extend(ask_all(q.pools, |c| async move { chain.pool(&c, at).await }).await?);
+			facts.pools.extend(ask_all(q.pools, |(c, s)| async move { chain.pool(&c, &s, at).await }).await?);
 			facts.escrows.extend(ask_all(q.escrows, |v| async move { chain.escrow(&v, at).await }).await?);
 			facts.access.extend(ask_all(q.access, |(v, c)| async move { chain.has_access_at(&v, &c, at).await }).await?);
 			Ok(facts)
@@ -227,8 +227,8 @@ pub mod fake {
 		pub now: BlockNumber,
 		/// Contents.
 		pub contents: HashMap<ContentId, ContentOnChain>,
-		/// Pools.
-		pub pools: HashMap<ContentId, PoolOnChain>,
+		/// Pools, by (content, sponsor).
+		pub pools: HashMap<(ContentId, AccountId), PoolOnChain>,
 		/// Escrows.
 		pub escrows: HashMap<AccountId, EscrowOnChain>,
 		/// Licenses held.
@@ -351,7 +351,7 @@ pub mod fake {
 			}
 			let facts = Facts {
 				contents: q.contents.iter().map(|c| (*c, s.contents.get(c).cloned())).collect(),
-				pools: q.pools.iter().map(|c| (*c, s.pools.get(c).cloned())).collect(),
+				pools: q.pools.iter().map(|k| (k.clone(), s.pools.get(k).cloned())).collect(),
 				escrows: q.escrows.iter().map(|v| (v.clone(), s.escrows.get(v).cloned())).collect(),
 				access: q.access.iter().map(|k| (k.clone(), s.access.contains(k))).collect(),
 			};

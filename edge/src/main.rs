@@ -146,6 +146,10 @@ enum Command {
 		/// viewer does not start (edges refuse receipts nobody can pay).
 		#[arg(long)]
 		escrow: Option<String>,
+		/// Have this sponsor's pool of the content pay (its SS58 address) instead of the
+		/// viewer's escrow; the pool must pay the edge.
+		#[arg(long)]
+		pool: Option<String>,
 	},
 }
 
@@ -343,13 +347,16 @@ async fn run(command: Command) -> Result<()> {
 				.map_err(|e| anyhow::anyhow!("registering the edge: {e}"))?;
 			eprintln!("edge registered: validators sample it from the next epoch on");
 		},
-		Command::Viewer { node, content, edge, suri, chunks_per_receipt, price_per_mib, escrow } => {
+		Command::Viewer { node, content, edge, suri, chunks_per_receipt, price_per_mib, escrow, pool } => {
 			let escrow = escrow.as_deref().map(parse_fuel).transpose().context("--escrow")?;
 			let chain = chain::Chain::connect(&node).await?;
 			let content: vidchain_primitives::Hash =
 				content.parse().map_err(|_| anyhow::anyhow!("--content {content}: not a content id (0x and 64 hex digits)"))?;
 			let edge = edge
 				.map(|e| AccountId::from_ss58check(&e).map_err(|err| anyhow::anyhow!("--edge {e}: not an SS58 address ({err})")))
+				.transpose()?;
+			let pool = pool
+				.map(|p| AccountId::from_ss58check(&p).map_err(|err| anyhow::anyhow!("--pool {p}: not an SS58 address ({err})")))
 				.transpose()?;
 			let watch = viewer::Watch {
 				content,
@@ -358,6 +365,7 @@ async fn run(command: Command) -> Result<()> {
 				chunks_per_receipt,
 				price_per_mib,
 				escrow,
+				pool,
 				progress: true,
 			};
 			let s = viewer::watch(&chain, &watch).await?;

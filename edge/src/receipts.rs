@@ -419,6 +419,7 @@ pub(crate) mod tests {
 			chunk_count: 2,
 			bytes: 1_500,
 			price_per_mib: 10,
+			payer: vidchain_primitives::delivery::Payer::Escrow,
 			epoch,
 			ttfb_ms: 5,
 			throughput_kbps: 1_000,

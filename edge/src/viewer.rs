@@ -15,7 +15,7 @@ use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use std::time::{Duration, Instant};
 use subxt_signer::sr25519::Keypair;
 use vidchain_primitives::{
-	delivery::{ContentId, DeliveryReceipt},
+	delivery::{ContentId, DeliveryReceipt, Payer},
 	manifest::{http as paths, ChunkProof},
 	AccountId,
 };
@@ -34,6 +34,8 @@ pub struct Watch {
 	pub price_per_mib: u128,
 	/// FUEL (base units) to deposit into the viewer's escrow before watching (`None`: none).
 	pub escrow: Option<u128>,
+	/// The sponsor whose pool of the content pays the receipts (`None`: the viewer's escrow).
+	pub pool: Option<AccountId>,
 	/// Print progress to stderr.
 	pub progress: bool,
 }
@@ -108,10 +110,21 @@ pub async fn watch(chain: &Chain, w: &Watch) -> Result<Summary> {
 	if content.exclusive && !chain.has_access(&me, &w.content).await? {
 		bail!("exclusive content: {me} holds no license for it (the edge would answer 403)");
 	}
-	// Who pays: the content's sponsor pool if it pays this edge, else the viewer's escrow,
-	// which must cover the whole content at the signed price (edges refuse receipts it cannot).
-	let pool = chain.pool(&w.content, None).await?.filter(|p| p.pays(&edge.edge));
-	if pool.is_none() {
+	// Who pays, named in every receipt: the sponsor pool asked for, which must pay this edge now,
+	// or else the viewer's escrow, which must cover the whole content at the signed price
+	// (edges refuse receipts their payer cannot cover).
+	let payer = match &w.pool {
+		Some(sponsor) => {
+			let epoch = chain.epoch().await?.current;
+			let pool = chain.pool(&w.content, sponsor, None).await?;
+			if pool.as_ref().and_then(|p| p.pays(&edge.edge, epoch)).is_none() {
+				bail!("{sponsor} has no pool of this content that pays edge {}", edge.edge);
+			}
+			Payer::Pool(sponsor.clone())
+		},
+		None => Payer::Escrow,
+	};
+	if payer == Payer::Escrow {
 		if let Some(amount) = w.escrow.filter(|a| *a > 0) {
 			if w.progress {
 				eprintln!("depositing {} into the escrow of {me}…", fuel(amount));
@@ -213,6 +226,7 @@ pub async fn watch(chain: &Chain, w: &Watch) -> Result<Summary> {
 				chunk_count: count,
 				bytes,
 				price_per_mib: w.price_per_mib,
+				payer: payer.clone(),
 				epoch,
 				ttfb_ms,
 				throughput_kbps,

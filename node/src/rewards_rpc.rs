@@ -37,9 +37,14 @@ pub trait RewardsRpc<BlockHash> {
 	#[method(name = "rewards_escrow")]
 	fn escrow(&self, viewer: AccountId, at: Option<BlockHash>) -> RpcResult<Option<Escrow<BlockNumber>>>;
 
-	/// `content`'s sponsor pool (`null` if it has none).
+	/// `sponsor`'s pool of `content` (`null` if there is none).
 	#[method(name = "rewards_pool")]
-	fn pool(&self, content: ContentId, at: Option<BlockHash>) -> RpcResult<Option<PoolView<AccountId, BlockNumber>>>;
+	fn pool(
+		&self,
+		content: ContentId,
+		sponsor: AccountId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<PoolView<AccountId, BlockNumber>>>;
 }
 
 /// The `rewards_*` methods, answered from the runtime.
@@ -96,9 +101,10 @@ where
 	fn pool(
 		&self,
 		content: ContentId,
+		sponsor: AccountId,
 		at: Option<<Block as sp_runtime::traits::Block>::Hash>,
 	) -> RpcResult<Option<PoolView<AccountId, BlockNumber>>> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		self.client.runtime_api().pool(at, content).map_err(api_error)
+		self.client.runtime_api().pool(at, content, sponsor).map_err(api_error)
 	}
 }

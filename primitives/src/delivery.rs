@@ -16,8 +16,9 @@ pub type EpochIndex = u32;
 
 /// Prefix of every receipt signature payload, so a receipt signature can never be replayed as
 /// a signature over anything else (a transaction, a sample report, a message of another
-/// protocol). Version 3 (receipts with a price) is followed by the genesis hash of the chain the receipt is for.
-pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"vidchain/receipt/v3";
+/// protocol). Version 4 (receipts that name their payer) is followed by the genesis hash of the
+/// chain the receipt is for.
+pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"vidchain/receipt/v4";
 
 /// Prefix of every sample report signature payload (followed by the genesis hash).
 pub const REPORT_SIGNING_CONTEXT: &[u8] = b"vidchain/sample-report/v1";
@@ -118,9 +119,12 @@ pub struct DeliveryReceipt<AccountId> {
 	pub chunk_count: u32,
 	/// Bytes served: exactly the length of the chunk range.
 	pub bytes: u64,
-	/// The price the viewer agreed to pay, in FUEL base units per MiB ([`MIB`] bytes); a receipt
-	/// of sponsored content is paid by the content's sponsor pool at the pool's price instead.
+	/// The price the viewer agreed to pay, in FUEL base units per MiB ([`MIB`] bytes), when its
+	/// escrow pays; a sponsor pool pays at its own price instead.
 	pub price_per_mib: u128,
+	/// Who pays for it, as the viewer chose and signed: its own escrow, or the pool one sponsor
+	/// funded for this content. Nobody else's pool can take a receipt over.
+	pub payer: Payer<AccountId>,
 	/// The epoch the chunks were served in.
 	pub epoch: EpochIndex,
 	/// Time to first byte, in milliseconds, as the viewer measured it.
@@ -152,6 +156,19 @@ impl<AccountId: Encode> DeliveryReceipt<AccountId> {
 	pub fn leaf(&self) -> SumNode {
 		SumNode::leaf(&self.hash(), self.bytes)
 	}
+}
+
+/// Who pays for a receipt, as its viewer signed it.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub enum Payer<AccountId> {
+	/// The viewer's own escrow, at the receipt's price.
+	Escrow,
+	/// The sponsor pool this account funded for the receipt's content, at the pool's price.
+	Pool(AccountId),
 }
 
 /// What a validator's off-chain worker reports about one chunk of one edge; signed with its
@@ -453,6 +470,7 @@ mod tests {
 			chunk_count: 1,
 			bytes: 1,
 			price_per_mib: 5,
+			payer: Payer::Escrow,
 			epoch: 0,
 			ttfb_ms: 0,
 			throughput_kbps: 0,

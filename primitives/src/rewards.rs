@@ -19,20 +19,32 @@ pub struct Escrow<BlockNumber> {
 	pub unlock_at: Option<BlockNumber>,
 }
 
-/// A content's sponsor pool as `RewardsApi::pool` shows it: FUEL that pays edges for the
-/// content's receipts instead of the viewers' escrows.
+/// The terms a sponsor pool pays by, from an epoch on.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct PoolTermsView<AccountId> {
+	/// The first epoch whose receipts these terms pay (until the next terms' `from`).
+	pub from: EpochIndex,
+	/// The price, in FUEL base units per MiB.
+	pub price_per_mib: u128,
+	/// The edges it pays (empty: any edge); receipts of another edge that name it go unpaid.
+	pub edges: alloc::vec::Vec<AccountId>,
+}
+
+/// A sponsor's pool for a content as `RewardsApi::pool` shows it: FUEL that pays edges for the
+/// content's receipts that name this sponsor.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct PoolView<AccountId, BlockNumber> {
-	/// Who funded it.
+	/// Who funded it (it is the sponsor's own: nobody else tops it up, changes or ends it).
 	pub sponsor: AccountId,
 	/// What is left to pay.
 	pub balance: Balance,
-	/// The price it pays, in FUEL base units per MiB.
-	pub price_per_mib: u128,
-	/// The edges it pays (empty: any edge); receipts of another edge are paid from escrows.
-	pub edges: alloc::vec::Vec<AccountId>,
+	/// Its terms, oldest first: each applies from its `from` epoch until the next one's; a change
+	/// applies from the epoch after it was made.
+	pub terms: alloc::vec::Vec<PoolTermsView<AccountId>>,
 	/// When it can be withdrawn, once it is unlocking.
 	pub unlock_at: Option<BlockNumber>,
 }
@@ -44,22 +56,19 @@ pub fn pool_pays<AccountId: PartialEq>(edges: &[AccountId], edge: &AccountId) ->
 }
 
 impl<AccountId: PartialEq, BlockNumber> PoolView<AccountId, BlockNumber> {
-	/// Whether the pool pays for receipts `edge` served ([`pool_pays`]).
-	pub fn pays(&self, edge: &AccountId) -> bool {
-		pool_pays(&self.edges, edge)
+	/// The terms that pay receipts of `epoch` (`None` before the pool's first terms).
+	pub fn terms_at(&self, epoch: EpochIndex) -> Option<&PoolTermsView<AccountId>> {
+		self.terms.iter().rev().find(|t| t.from <= epoch)
+	}
+
+	/// The price the pool pays for receipts `edge` served in `epoch`, if it pays them.
+	pub fn pays(&self, edge: &AccountId, epoch: EpochIndex) -> Option<u128> {
+		self.terms_at(epoch).filter(|t| pool_pays(&t.edges, edge)).map(|t| t.price_per_mib)
 	}
 }
 
-/// Who paid for a drawn receipt.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
-pub enum Payer<AccountId> {
-	/// The viewer's escrow.
-	Escrow(AccountId),
-	/// The content's sponsor pool.
-	Pool(crate::delivery::ContentId),
-}
+/// Who pays for a receipt (the receipt's own field, signed by its viewer).
+pub use crate::delivery::Payer;
 
 /// What one edge earned in one epoch: its verified claim's payments, and its two weights in the
 /// epoch's emission (availability, delivery).
@@ -218,8 +227,8 @@ sp_api::decl_runtime_apis! {
 		fn schedule() -> EmissionSchedule;
 		/// `viewer`'s escrow, which an edge reads before it takes the viewer's receipts.
 		fn escrow(viewer: AccountId) -> Option<Escrow<BlockNumber>>;
-		/// `content`'s sponsor pool, which an edge reads before it takes receipts the pool
-		/// pays (`None` if the content has none).
-		fn pool(content: crate::delivery::ContentId) -> Option<PoolView<AccountId, BlockNumber>>;
+		/// `sponsor`'s pool for `content`, which an edge reads before it takes receipts that
+		/// name it (`None` if there is none).
+		fn pool(content: crate::delivery::ContentId, sponsor: AccountId) -> Option<PoolView<AccountId, BlockNumber>>;
 	}
 }

@@ -37,6 +37,8 @@ pub struct DrawnReceipt<AccountId> {
 	pub content: ContentId,
 	/// The price the viewer signed, in FUEL base units per MiB.
 	pub price_per_mib: u128,
+	/// Who pays, as the viewer signed it.
+	pub payer: crate::delivery::Payer<AccountId>,
 	/// How many of the claim's drawn offsets fell in this receipt (at least one).
 	pub hits: u32,
 }

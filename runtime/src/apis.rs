@@ -213,8 +213,9 @@ impl_runtime_apis! {
 		}
 		fn pool(
 			content: vidchain_primitives::delivery::ContentId,
+			sponsor: AccountId,
 		) -> Option<vidchain_primitives::rewards::PoolView<AccountId, BlockNumber>> {
-			Rewards::pool_view(&content)
+			Rewards::pool_view(&content, &sponsor)
 		}
 	}
 

@@ -118,9 +118,9 @@ pub type UncheckedExtrinsic =
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on a runtime upgrade (none yet).
-#[allow(unused_parens)]
-type Migrations = ();
+/// Storage migrations run on a runtime upgrade: pallet-rewards 1 → 2 (each sponsor its own pool
+/// of a content).
+type Migrations = (pallet_rewards::migrations::v2::MigrateToV2<Runtime>,);
 
 /// Dispatches calls to the pallets and runs the block's hooks.
 pub type Executive = frame_executive::Executive<

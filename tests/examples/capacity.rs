@@ -330,6 +330,7 @@ fn receipts(edge: &AccountId, content: ContentId, viewers: &[(Keypair, AccountId
 			chunk_count: 1,
 			bytes: CHUNK as u64,
 			price_per_mib: 1_000_000,
+			payer: vidchain_primitives::delivery::Payer::Escrow,
 			epoch: 0,
 			ttfb_ms: 25,
 			throughput_kbps: 40_000,

@@ -173,6 +173,7 @@ where
 			chunk_count: 0,
 			bytes: 0,
 			price_per_mib: 1_000,
+			payer: vidchain_primitives::delivery::Payer::Escrow,
 			epoch: 0,
 			ttfb_ms: 30,
 			throughput_kbps: 10_000,

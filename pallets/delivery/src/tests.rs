@@ -84,6 +84,7 @@ fn receipt_of(edge: &AccountId, content: H256, viewer: &str, nonce: u64, epoch: 
 		chunk_count: 1,
 		bytes: CHUNK as u64,
 		price_per_mib: 2_000,
+		payer: vidchain_primitives::delivery::Payer::Escrow,
 		epoch,
 		ttfb_ms: 40,
 		throughput_kbps: 8_000,

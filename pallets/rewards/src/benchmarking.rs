@@ -57,7 +57,7 @@ fn sealed_epoch<T: Config>(epoch: EpochIndex, who: &T::AccountId) {
 	let viewer = funded::<T>("viewer", 0);
 	Rewards::<T>::do_deposit_escrow(viewer.clone(), FUNDS / 10, 0).expect("funded");
 	let c = content::<T>(0);
-	Rewards::<T>::pay_claim(who, epoch, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), hits: 1 }]);
+	Rewards::<T>::pay_claim(who, epoch, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), payer: Payer::Escrow, hits: 1 }]);
 	Rewards::<T>::record_sample(who, epoch, true, false, 1_000, 1_000);
 	Rewards::<T>::seal_claim(who, epoch, true, 1_000, 1_000);
 	Rewards::<T>::seal_epoch(epoch);
@@ -104,7 +104,8 @@ mod benchmarks {
 		assert!(!Escrows::<T>::contains_key(&viewer));
 	}
 
-	/// The costliest funding: a top-up that replaces the most edges.
+	/// The costliest funding: a top-up that changes the terms of a pool naming the most edges
+	/// (a pending change for the next epoch).
 	#[benchmark]
 	fn fund_pool() {
 		let sponsor = funded::<T>("sponsor", 0);
@@ -116,7 +117,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(sponsor.clone()), c, 1_000_000, price, pool_edges::<T>(&sponsor));
 
-		assert_eq!(Pools::<T>::get(c).unwrap().balance, 2_000_000);
+		assert_eq!(Pools::<T>::get(c, &sponsor).unwrap().balance, 2_000_000);
 	}
 
 	#[benchmark]
@@ -129,7 +130,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(sponsor.clone()), c);
 
-		assert!(Pools::<T>::get(c).unwrap().unlock_at.is_some());
+		assert!(Pools::<T>::get(c, &sponsor).unwrap().unlock_at.is_some());
 	}
 
 	#[benchmark]
@@ -146,7 +147,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(sponsor.clone()), c);
 
-		assert!(!Pools::<T>::contains_key(c));
+		assert!(!Pools::<T>::contains_key(c, &sponsor));
 	}
 
 	#[benchmark]
@@ -171,7 +172,7 @@ mod benchmarks {
 				let c = content::<T>(i);
 				let price = T::MinPricePerMib::get().saturating_mul(1_000);
 				Rewards::<T>::do_fund_pool(sponsor.clone(), c, FUNDS / 1_000, price, pool_edges::<T>(&edge)).unwrap();
-				DrawnReceipt { viewer: account("viewer", i, 0), content: c, price_per_mib: 0, hits: 1 }
+				DrawnReceipt { viewer: account("viewer", i, 0), content: c, price_per_mib: 0, payer: Payer::Pool(sponsor.clone()), hits: 1 }
 			})
 			.collect();
 
@@ -190,7 +191,7 @@ mod benchmarks {
 		let viewer = funded::<T>("viewer", 0);
 		Rewards::<T>::do_deposit_escrow(viewer.clone(), FUNDS / 10, 0).unwrap();
 		let c = content::<T>(0);
-		Rewards::<T>::pay_claim(&edge, 0, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), hits: 1 }]);
+		Rewards::<T>::pay_claim(&edge, 0, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), payer: Payer::Escrow, hits: 1 }]);
 
 		#[block]
 		{
@@ -222,7 +223,7 @@ mod benchmarks {
 		let viewer = funded::<T>("viewer", 0);
 		Rewards::<T>::do_deposit_escrow(viewer.clone(), FUNDS / 10, 0).unwrap();
 		let c = content::<T>(0);
-		Rewards::<T>::pay_claim(&edge, 0, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), hits: 1 }]);
+		Rewards::<T>::pay_claim(&edge, 0, 1 << 30, 16, &[DrawnReceipt { viewer, content: c, price_per_mib: qualifying_price::<T>(), payer: Payer::Escrow, hits: 1 }]);
 		Rewards::<T>::record_sample(&edge, 0, true, false, 1_000, 1_000);
 		Rewards::<T>::seal_claim(&edge, 0, true, 1_000, 1_000);
 

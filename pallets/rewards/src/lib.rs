@@ -17,11 +17,14 @@
 //!   needs [`Pallet::unlock_escrow`] and `UnlockPeriod` blocks ([`Pallet::withdraw_escrow`]), so
 //!   an edge that served a viewer is paid before the viewer can leave. An edge reads the escrow
 //!   (runtime API) before it serves.
-//! - **Sponsor pool.** A sponsor (the creator or anyone) funds a pool for one content at a price
-//!   per MiB ([`Pallet::fund_pool`]), optionally for named edges only; receipts of that content
-//!   are then paid by the pool at the pool's price instead of by their viewers — publisher-pays.
-//!   A pool open to every edge trusts every edge not to invent viewers of its content: a sponsor
-//!   who cannot vouch for the edges names them.
+//! - **Sponsor pool.** A sponsor (the creator or anyone) funds *its own* pool for one content at a
+//!   price per MiB ([`Pallet::fund_pool`]), optionally for named edges only: pools are keyed by
+//!   (content, sponsor), so one sponsor's pool never stands in the way of another's or of the
+//!   viewers' escrows. A receipt names its payer, signed by its viewer: its escrow, or one
+//!   sponsor's pool of its content, which then pays at its own price — publisher-pays. A change
+//!   of price or edges applies from the next epoch, so receipts already served keep their terms.
+//!   An empty pool is removed once it is unlocking. A pool open to every edge trusts every edge
+//!   not to invent viewers of its content: a sponsor who cannot vouch for the edges names them.
 //! - **Payment.** When delivery verifies a claim it hands over the drawn receipts
 //!   ([`DeliveryPayments::on_claim_verified`]). Draws are byte-weighted, so a receipt of `b`
 //!   bytes is hit by each of the `S` offsets with probability `b / total_bytes`; each hit pays
@@ -74,6 +77,7 @@ pub use weights::WeightInfo;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 mod features;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -102,7 +106,7 @@ pub mod pallet {
 	use sp_runtime::{traits::Zero, Perbill};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -191,6 +195,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type AuthorReward: Get<Balance>;
 
+		/// The current delivery epoch (pallet-delivery's): a pool's new terms apply from the epoch
+		/// after it.
+		type CurrentEpoch: Get<EpochIndex>;
+
 		/// The most edges a sponsor pool can name.
 		#[pallet::constant]
 		type MaxPoolEdges: Get<u32>;
@@ -207,9 +215,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Escrows<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Escrow<BlockNumberFor<T>>>;
 
-	/// Sponsor pools, by content.
+	/// Sponsor pools, by content and sponsor.
 	#[pallet::storage]
-	pub type Pools<T: Config> = StorageMap<_, Identity, ContentId, PoolOf<T>>;
+	pub type Pools<T: Config> =
+		StorageDoubleMap<_, Identity, ContentId, Blake2_128Concat, T::AccountId, PoolOf<T>>;
 
 	/// Per epoch, per edge: what its verified claim brought and its emission weight.
 	#[pallet::storage]
@@ -242,18 +251,30 @@ pub mod pallet {
 		EscrowUnlocking { viewer: T::AccountId, unlock_at: BlockNumberFor<T> },
 		/// A viewer withdrew its escrow.
 		EscrowWithdrawn { viewer: T::AccountId, amount: Balance },
-		/// A sponsor funded (or topped up) the pool of a content.
-		PoolFunded { content: ContentId, sponsor: T::AccountId, amount: Balance, price_per_mib: u128 },
+		/// A sponsor funded (or topped up) its pool of a content; its terms (`price_per_mib`,
+		/// the edges) pay receipts from epoch `from` on.
+		PoolFunded {
+			content: ContentId,
+			sponsor: T::AccountId,
+			amount: Balance,
+			price_per_mib: u128,
+			from: EpochIndex,
+		},
 		/// A sponsor started the unlock period of its pool.
-		PoolUnlocking { content: ContentId, unlock_at: BlockNumberFor<T> },
+		PoolUnlocking { content: ContentId, sponsor: T::AccountId, unlock_at: BlockNumberFor<T> },
 		/// A sponsor withdrew what was left of its pool.
 		PoolWithdrawn { content: ContentId, sponsor: T::AccountId, amount: Balance },
-		/// A drawn receipt of a verified claim was paid: `amount` by `payer`, split into the
-		/// edge's, the creator's and the treasury's parts; `unpaid` is what the payer could not
-		/// cover (the edge bears it).
+		/// An empty pool that was unlocking was removed.
+		PoolClosed { content: ContentId, sponsor: T::AccountId },
+		/// A drawn receipt of a verified claim was paid: `amount` by `payer` (the viewer's
+		/// escrow or the sponsor pool the receipt names), split into the edge's, the creator's
+		/// and the treasury's parts; `unpaid` is what the payer could not cover (the edge
+		/// bears it).
 		Paid {
 			edge: T::AccountId,
 			epoch: EpochIndex,
+			viewer: T::AccountId,
+			content: ContentId,
 			payer: Payer<T::AccountId>,
 			amount: Balance,
 			to_edge: Balance,
@@ -295,9 +316,10 @@ pub mod pallet {
 		AlreadyUnlocking,
 		/// The content is not registered or retired.
 		UnknownContent,
-		/// The content's pool belongs to another sponsor.
-		NotSponsor,
-		/// The content has no pool.
+		/// The pool's terms changed too often for the epochs not yet paid: try again once an
+		/// epoch has been sealed.
+		TooManyTermChanges,
+		/// The caller has no pool of that content.
 		NoPool,
 		/// A pool's price is below `MinPricePerMib`.
 		PriceTooLow,
@@ -371,10 +393,11 @@ pub mod pallet {
 			Self::do_withdraw_escrow(who)
 		}
 
-		/// Fund the pool of live `content` with `amount` FUEL at `price_per_mib` (FUEL base
-		/// units per MiB), paying only `edges` (empty: any edge). The first funder becomes the
-		/// pool's sponsor; only the sponsor tops it up, and a top-up sets the price and edges and
-		/// cancels an unlock in progress. Emits `PoolFunded`.
+		/// Fund the caller's own pool of live `content` with `amount` FUEL at `price_per_mib`
+		/// (FUEL base units per MiB), paying only `edges` (empty: any edge). It pays the receipts
+		/// that name the caller as their payer. A new pool's terms apply at once; a top-up that
+		/// changes the price or the edges applies them from the next epoch (receipts already
+		/// served keep theirs), and cancels an unlock in progress. Emits `PoolFunded`.
 		#[pallet::call_index(3)]
 		pub fn fund_pool(
 			origin: OriginFor<T>,
@@ -388,7 +411,8 @@ pub mod pallet {
 		}
 
 		/// Start the unlock period of the caller's pool of `content`; it keeps paying until it
-		/// is withdrawn. Emits `PoolUnlocking`.
+		/// is withdrawn. An empty pool is removed at once. Emits `PoolUnlocking` (or
+		/// `PoolClosed`).
 		#[pallet::call_index(4)]
 		pub fn unlock_pool(origin: OriginFor<T>, content: ContentId) -> DispatchResult {
 			let who = ensure_signed(origin)?;

@@ -96,6 +96,8 @@ parameter_types! {
 	pub static DeliveryFeeCap: Perbill = Perbill::from_percent(80);
 	pub static MinPricePerMib: u128 = 1_000;
 	pub static AuthorReward: Balance = 7;
+	/// The delivery epoch the mock is in.
+	pub static CurrentEpoch: u32 = 0;
 	/// Contents: id → (creator, live).
 	pub static Contents: Vec<(ContentId, AccountId, bool)> = vec![];
 	/// The block author the digest names.
@@ -146,6 +148,7 @@ impl pallet_rewards::Config for Test {
 	type DeliveryFeeCap = DeliveryFeeCap;
 	type RewardHorizon = ConstU32<HORIZON>;
 	type AuthorReward = AuthorReward;
+	type CurrentEpoch = CurrentEpoch;
 	type MaxPoolEdges = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -37,8 +37,18 @@ fn add_content(n: u8, creator: AccountId) -> ContentId {
 	content(n)
 }
 
+/// A drawn receipt paid by its viewer's escrow.
 fn receipt(viewer: AccountId, content: ContentId, price_per_mib: u128, hits: u32) -> DrawnReceipt<AccountId> {
-	DrawnReceipt { viewer, content, price_per_mib, hits }
+	DrawnReceipt { viewer, content, price_per_mib, payer: Payer::Escrow, hits }
+}
+
+/// A drawn receipt that names `sponsor`'s pool as its payer.
+fn pooled(viewer: AccountId, content: ContentId, sponsor: AccountId, hits: u32) -> DrawnReceipt<AccountId> {
+	DrawnReceipt { viewer, content, price_per_mib: 0, payer: Payer::Pool(sponsor), hits }
+}
+
+fn pool_of(content: ContentId, sponsor: AccountId) -> Pool<Test> {
+	Pools::<Test>::get(content, sponsor).expect("a pool")
 }
 
 fn verified(edge: AccountId, epoch: EpochIndex, total_bytes: u64, samples: u32, drawn: &[DrawnReceipt<AccountId>]) {
@@ -149,16 +159,19 @@ fn pool_fund_top_up_unlock_withdraw() {
 		let before = fuel(3);
 		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 1_000, 2_000, Default::default()));
 		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 500, 3_000, vec![1].try_into().unwrap()));
-		let pool = Pools::<Test>::get(c).unwrap();
-		assert_eq!((pool.sponsor, pool.balance, pool.price_per_mib), (3, 1_500, 3_000));
-		assert_eq!(pool.edges.to_vec(), vec![1]);
+		let pool = pool_of(c, 3);
+		assert_eq!(pool.balance, 1_500);
+		// The first terms from this epoch, the change from the next.
+		assert_eq!(pool.pays(&4, 0), Some(2_000));
+		assert_eq!((pool.pays(&1, 1), pool.pays(&4, 1)), (Some(3_000), None));
+		assert!(events().contains(&Event::PoolFunded { content: c, sponsor: 3, amount: 500, price_per_mib: 3_000, from: 1 }));
 		assert_ok!(Rewards::unlock_pool(RuntimeOrigin::signed(3), c));
 		assert_noop!(Rewards::unlock_pool(RuntimeOrigin::signed(3), c), Error::<Test>::AlreadyUnlocking);
 		assert_noop!(Rewards::withdraw_pool(RuntimeOrigin::signed(3), c), Error::<Test>::StillLocked);
 		run_blocks(UNLOCK);
 		assert_ok!(Rewards::withdraw_pool(RuntimeOrigin::signed(3), c));
 		assert_eq!(fuel(3), before);
-		assert!(Pools::<Test>::get(c).is_none());
+		assert!(Pools::<Test>::get(c, 3).is_none());
 	});
 }
 
@@ -179,11 +192,100 @@ fn pool_refusals_change_nothing() {
 		assert_noop!(Rewards::unlock_pool(RuntimeOrigin::signed(3), c), Error::<Test>::NoPool);
 		assert_noop!(Rewards::withdraw_pool(RuntimeOrigin::signed(3), c), Error::<Test>::NoPool);
 		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 10, 2_000, none()));
-		// Another sponsor can neither take over, nor unlock, nor withdraw the pool.
-		assert_noop!(Rewards::fund_pool(RuntimeOrigin::signed(4), c, 10, 1_000_000, none()), Error::<Test>::NotSponsor);
-		assert_noop!(Rewards::unlock_pool(RuntimeOrigin::signed(4), c), Error::<Test>::NotSponsor);
-		assert_noop!(Rewards::withdraw_pool(RuntimeOrigin::signed(4), c), Error::<Test>::NotSponsor);
+		// Another account has no pool of its own to unlock or withdraw, and cannot touch 3's.
+		assert_noop!(Rewards::unlock_pool(RuntimeOrigin::signed(4), c), Error::<Test>::NoPool);
+		assert_noop!(Rewards::withdraw_pool(RuntimeOrigin::signed(4), c), Error::<Test>::NoPool);
 		assert_noop!(Rewards::withdraw_pool(RuntimeOrigin::signed(3), c), Error::<Test>::NotUnlocking);
+		// Changes wait for epochs to be paid: a pool keeps at most MAX_POOL_TERMS sets of terms.
+		for (epoch, price) in [(1, 3_000), (2, 4_000), (3, 5_000)] {
+			CurrentEpoch::set(epoch);
+			assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 1, price, none()));
+		}
+		CurrentEpoch::set(4);
+		assert_noop!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 1, 6_000, none()), Error::<Test>::TooManyTermChanges);
+		// A top-up at the same terms is always fine; once epochs are sealed the old terms go.
+		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 1, 5_000, none()));
+		epoch_sealed(0);
+		epoch_sealed(1);
+		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 1, 6_000, none()));
+		assert_eq!(pool_of(c, 3).terms.iter().map(|t| t.from).collect::<Vec<_>>(), vec![2, 3, 4, 5]);
+	});
+}
+
+/// The squatting game. Player: a stranger (4), with any FUEL, who funds a pool of a content it
+/// did not create before anyone else, and names any edges. Bound: nothing changes for anyone
+/// else — the creator (5) funds its own pool, a viewer's receipt that names its escrow is
+/// paid by its escrow, a receipt that names the creator's pool is paid by it, and the
+/// stranger's pool pays only receipts that name it.
+#[test]
+fn a_strangers_pool_changes_nothing_for_anyone_else() {
+	for squat in [false, true] {
+		let outcome = new_test_ext().execute_with(|| {
+			let c = add_content(1, 5);
+			if squat {
+				assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(4), c, 1, 1_000, vec![9].try_into().unwrap()));
+			}
+			assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(5), c, 1_000_000, 4_000, Default::default()));
+			assert_ok!(Rewards::deposit_escrow(RuntimeOrigin::signed(2), 10_000_000, 0));
+			// 16 MiB, 16 offsets: one hit pays 1 MiB.
+			verified(1, 0, 16 * MIB64, 16, &[receipt(2, c, 10_000, 1), pooled(3, c, 5, 2)]);
+			if squat {
+				assert_eq!(pool_of(c, 4).balance, 1, "the stranger's pool pays only receipts that name it");
+			}
+			let payout = EdgeRewards::<Test>::get(0, 1).unwrap();
+			(Escrows::<Test>::get(2).unwrap().balance, pool_of(c, 5).balance, payout.paid, payout.unpaid)
+		});
+		// The escrow paid 10 000 (1 MiB at its price), the creator's pool 8 000 (2 MiB at 4 000);
+		// the edge got 85 % of both, nothing unpaid.
+		assert_eq!(outcome, (10_000_000 - 10_000, 1_000_000 - 8_000, 8_500 + 6_800, 0), "squat {squat}");
+	}
+}
+
+/// A change of price or edges applies from the next epoch: receipts already served (this
+/// epoch's, proven after the change) are paid at the terms they were served under.
+#[test]
+fn a_sponsors_new_terms_apply_from_the_next_epoch() {
+	new_test_ext().execute_with(|| {
+		let c = add_content(1, 5);
+		CurrentEpoch::set(3);
+		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 1_000_000, 4_000, Default::default()));
+		// Still in epoch 3: the sponsor halves its price and names another edge.
+		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 1, 2_000, vec![7].try_into().unwrap()));
+		// Epoch 3's receipt of edge 1, proven in epoch 4: the old price, edge 1 still paid.
+		CurrentEpoch::set(4);
+		verified(1, 3, 16 * MIB64, 16, &[pooled(2, c, 3, 1)]);
+		assert_eq!(pool_of(c, 3).balance, 1_000_001 - 4_000);
+		// Epoch 4's receipts: edge 1 no longer paid (it bears it), edge 7 at the new price.
+		verified(1, 4, 16 * MIB64, 16, &[pooled(2, c, 3, 1)]);
+		assert_eq!(pool_of(c, 3).balance, 1_000_001 - 4_000);
+		// Due at the receipt's own price, at least the minimum (1 000 per MiB): unpaid.
+		assert_eq!(EdgeRewards::<Test>::get(4, 1).unwrap().unpaid, 1_000);
+		verified(7, 4, 16 * MIB64, 16, &[pooled(2, c, 3, 1)]);
+		assert_eq!(pool_of(c, 3).balance, 1_000_001 - 4_000 - 2_000);
+	});
+}
+
+/// A pool that cannot cover a receipt that names it pays what it has; once it is empty and
+/// unlocking it is removed (and unlocking an empty pool removes it at once).
+#[test]
+fn an_empty_pool_pays_what_it_has_and_goes_once_unlocking() {
+	new_test_ext().execute_with(|| {
+		let c = add_content(1, 5);
+		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 3_000, 4_000, Default::default()));
+		verified(1, 0, 16 * MIB64, 16, &[pooled(2, c, 3, 1)]);
+		assert_eq!(pool_of(c, 3).balance, 0);
+		assert_eq!(EdgeRewards::<Test>::get(0, 1).unwrap().unpaid, 1_000);
+		assert_ok!(Rewards::unlock_pool(RuntimeOrigin::signed(3), c));
+		assert!(Pools::<Test>::get(c, 3).is_none());
+		assert!(events().contains(&Event::PoolClosed { content: c, sponsor: 3 }));
+		// Emptied while unlocking: removed by the payment that empties it.
+		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(4), c, 5_000, 4_000, Default::default()));
+		assert_ok!(Rewards::unlock_pool(RuntimeOrigin::signed(4), c));
+		verified(1, 0, 16 * MIB64, 16, &[pooled(2, c, 4, 1)]);
+		assert_eq!(pool_of(c, 4).balance, 1_000);
+		verified(6, 0, 16 * MIB64, 16, &[pooled(2, c, 4, 1)]);
+		assert!(Pools::<Test>::get(c, 4).is_none());
+		assert_eq!(EdgeRewards::<Test>::get(0, 6).unwrap().unpaid, 3_000);
 	});
 }
 
@@ -235,7 +337,9 @@ fn a_verified_claim_pays_edge_creator_and_treasury_from_the_escrow() {
 		assert!(events().contains(&Event::Paid {
 			edge: 1,
 			epoch: 0,
-			payer: Payer::Escrow(2),
+			viewer: 2,
+			content: c,
+			payer: Payer::Escrow,
 			amount: 20_000,
 			to_edge: 17_000,
 			to_creator: 2_000,
@@ -277,39 +381,32 @@ fn a_pool_pays_instead_of_the_viewer_at_its_own_price() {
 		let c = add_content(1, 5);
 		assert_ok!(Rewards::deposit_escrow(RuntimeOrigin::signed(2), 1_000_000, 0));
 		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 1_000_000, 4_000, Default::default()));
-		verified(1, 0, 16 * MIB64, 16, &[receipt(2, c, 10_000, 1)]);
+		verified(1, 0, 16 * MIB64, 16, &[pooled(2, c, 3, 1)]);
 		assert_eq!(Escrows::<Test>::get(2).unwrap().balance, 1_000_000, "the viewer pays nothing");
-		assert_eq!(Pools::<Test>::get(c).unwrap().balance, 1_000_000 - 4_000);
-		assert!(events().iter().any(|e| matches!(e, Event::Paid { payer: Payer::Pool(_), amount: 4_000, .. })));
+		assert_eq!(pool_of(c, 3).balance, 1_000_000 - 4_000);
+		assert!(events().iter().any(|e| matches!(e, Event::Paid { payer: Payer::Pool(3), amount: 4_000, .. })));
+		// A receipt that names the escrow is paid by the escrow, pool or not.
+		verified(4, 0, 16 * MIB64, 16, &[receipt(2, c, 10_000, 1)]);
+		assert_eq!(Escrows::<Test>::get(2).unwrap().balance, 990_000);
+		assert_eq!(pool_of(c, 3).balance, 1_000_000 - 4_000);
 	});
 }
 
-/// A sponsor that names its edges pays only them: a receipt another edge served is paid by its
-/// viewer, so an edge the sponsor does not trust cannot drain the pool with invented viewers.
+/// A sponsor that names its edges pays only them: a receipt another edge served that names
+/// the pool goes unpaid (the edge should not have taken it; nobody else is charged in its
+/// place), so an edge the sponsor does not trust cannot drain the pool with invented viewers.
 #[test]
 fn a_pool_for_named_edges_pays_only_them() {
 	new_test_ext().execute_with(|| {
 		let c = add_content(1, 5);
 		assert_ok!(Rewards::deposit_escrow(RuntimeOrigin::signed(2), 1_000_000, 0));
 		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 1_000_000, 4_000, vec![1].try_into().unwrap()));
-		verified(4, 0, 16 * MIB64, 16, &[receipt(2, c, 10_000, 1)]);
-		assert_eq!(Pools::<Test>::get(c).unwrap().balance, 1_000_000);
-		assert_eq!(Escrows::<Test>::get(2).unwrap().balance, 990_000);
-		verified(1, 0, 16 * MIB64, 16, &[receipt(2, c, 10_000, 1)]);
-		assert_eq!(Pools::<Test>::get(c).unwrap().balance, 996_000);
-	});
-}
-
-#[test]
-fn an_empty_pool_pays_what_it_has_and_the_edge_bears_the_rest() {
-	new_test_ext().execute_with(|| {
-		let c = add_content(1, 5);
-		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(3), c, 3_000, 4_000, Default::default()));
-		verified(1, 0, 16 * MIB64, 16, &[receipt(2, c, 10_000, 1)]);
-		assert_eq!(Pools::<Test>::get(c).unwrap().balance, 0);
-		assert_eq!(EdgeRewards::<Test>::get(0, 1).unwrap().unpaid, 1_000);
-		verified(4, 0, 16 * MIB64, 16, &[receipt(2, c, 10_000, 1)]);
-		assert_eq!(EdgeRewards::<Test>::get(0, 4).unwrap(), EdgePayout { verified_bytes: 16 * MIB64, unpaid: 4_000, ..Default::default() });
+		verified(4, 0, 16 * MIB64, 16, &[pooled(2, c, 3, 1)]);
+		assert_eq!(pool_of(c, 3).balance, 1_000_000);
+		assert_eq!(Escrows::<Test>::get(2).unwrap().balance, 1_000_000, "the viewer is not charged instead");
+		assert_eq!(EdgeRewards::<Test>::get(0, 4).unwrap().unpaid, 1_000);
+		verified(1, 0, 16 * MIB64, 16, &[pooled(2, c, 3, 1)]);
+		assert_eq!(pool_of(c, 3).balance, 996_000);
 	});
 }
 
@@ -595,6 +692,7 @@ fn both_tokens_are_conserved_over_a_thousand_random_epochs() {
 		let (fuel0, vid0) = (fuel_issuance(), vid_issuance());
 		for epoch in 0..1_000u32 {
 			System::reset_events();
+			CurrentEpoch::set(epoch);
 			for _ in 0..rng.below(3) {
 				let viewer = 2 + rng.below(6);
 				let _ = Rewards::deposit_escrow(RuntimeOrigin::signed(viewer), rng.below(200_000) as u128, rng.below(20_000) as u128);
@@ -617,7 +715,12 @@ fn both_tokens_are_conserved_over_a_thousand_random_epochs() {
 								1 => rng.below(100_000) as u128,
 								_ => u128::MAX / (1 + rng.below(1 << 20)) as u128,
 							};
-							receipt(2 + rng.below(6), contents[rng.below(4) as usize], price, 1 + rng.below(3) as u32)
+							let (viewer, c, hits) = (2 + rng.below(6), contents[rng.below(4) as usize], 1 + rng.below(3) as u32);
+							if rng.below(3) == 0 {
+								pooled(viewer, c, 8 + rng.below(2), hits)
+							} else {
+								receipt(viewer, c, price, hits)
+							}
 						})
 						.collect();
 					verified(*edge, epoch, total, samples, &drawn);
@@ -916,15 +1019,43 @@ fn a_creator_sponsoring_its_own_content_through_its_own_edge_gains_nothing() {
 	new_test_ext().execute_with(|| {
 		let c = add_content(1, 1);
 		assert_ok!(Rewards::fund_pool(RuntimeOrigin::signed(1), c, 10_000_000, 100_000, Default::default()));
-		let owned = || fuel(1) + Pools::<Test>::get(c).map_or(0, |p| p.balance);
+		let owned = || fuel(1) + Pools::<Test>::get(c, 1).map_or(0, |p| p.balance);
 		let before = owned();
 		for epoch in 0..20 {
-			verified(1, epoch, 64 * MIB64, 16, &[receipt(11, c, 0, 3), receipt(12, c, 0, 13)]);
+			verified(1, epoch, 64 * MIB64, 16, &[pooled(11, c, 1, 3), pooled(12, c, 1, 13)]);
 			sealed(1, epoch, true, 1, 1);
 		}
-		let paid = 10_000_000 - Pools::<Test>::get(c).unwrap().balance;
+		let paid = 10_000_000 - pool_of(c, 1).balance;
 		assert!(paid > 0);
 		assert_eq!(before - owned(), paid - Perbill::from_percent(85).mul_floor(paid) - Perbill::from_percent(10).mul_floor(paid));
 		assert!(owned() < before);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migrations
+
+/// Version 1 → 2: each content's one pool becomes its sponsor's own, with its price and edges
+/// as terms from epoch 0, its balance and unlock kept; the FUEL held does not move; a second
+/// run does nothing.
+#[test]
+fn pools_migrate_to_one_per_sponsor_and_nothing_moves() {
+	use crate::migrations::v2;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let c = add_content(1, 5);
+		StorageVersion::new(1).put::<Rewards>();
+		v2::Pools::<Test>::insert(
+			c,
+			v2::OldPool::<Test> { sponsor: 3, balance: 7_000, price_per_mib: 4_000, edges: vec![1].try_into().unwrap(), unlock_at: Some(9) },
+		);
+		let held = fuel(Rewards::account());
+		v2::MigrateToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Rewards::on_chain_storage_version(), StorageVersion::new(2));
+		let pool = pool_of(c, 3);
+		assert_eq!((pool.balance, pool.unlock_at, pool.pays(&1, 0), pool.pays(&2, 0)), (7_000, Some(9), Some(4_000), None));
+		assert_eq!(fuel(Rewards::account()), held);
+		v2::MigrateToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Pools::<Test>::iter().count(), 1);
 	});
 }

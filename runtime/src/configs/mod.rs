@@ -6,7 +6,7 @@ use frame_support::{
 	parameter_types,
 	traits::{
 		tokens::imbalance::ResolveTo, AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64,
-		ConstU8, VariantCountOf,
+		ConstU8, Get, VariantCountOf,
 	},
 	PalletId,
 	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, ConstantMultiplier, Weight},
@@ -494,10 +494,19 @@ impl pallet_rewards::Config for Runtime {
 	type RewardHorizon = ConstU32<1_008>;
 	/// A tenth of a VID per block to its author.
 	type AuthorReward = ConstU128<{ VID / 10 }>;
+	type CurrentEpoch = DeliveryEpoch;
 	type MaxPoolEdges = ConstU32<32>;
 	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = RewardsBenchmarks;
+}
+
+/// The current delivery epoch, for pallet-rewards (a pool's new terms apply from the next one).
+pub struct DeliveryEpoch;
+impl Get<vidchain_primitives::delivery::EpochIndex> for DeliveryEpoch {
+	fn get() -> vidchain_primitives::delivery::EpochIndex {
+		Delivery::current_epoch()
+	}
 }
 
 /// What pallet-rewards' benchmarks need from this runtime.

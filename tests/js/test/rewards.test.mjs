@@ -107,6 +107,17 @@ test('a viewer funds an escrow, an edge claims one receipt, is paid, and the epo
   const content = events.find(({ event }) => api.events.delivery.ContentRegistered.is(event)).event.data.content;
   await signAndWait(api.tx.delivery.registerEdge('http://127.0.0.1:9', 'local', 1_000n * 10n ** 12n), alice, inBlock);
 
+  // The squat: a stranger funds a pool of Alice's content first, with one unit, for another
+  // edge. It is the stranger's own pool: Alice funds hers all the same, and receipts that do
+  // not name the stranger's pool never reach it.
+  const stranger = new Keyring({ type: 'sr25519' }).addFromUri('//Bob//stash');
+  await signAndWait(api.tx.rewards.fundPool(content, 1, 1_000, [bob.address]), stranger, inBlock);
+  const funded = await signAndWait(api.tx.rewards.fundPool(content, FUEL, 2n * FUEL, []), alice, inBlock);
+  assert.ok(funded.events.some(({ event }) => api.events.rewards.PoolFunded.is(event)), 'the creator funds its own pool');
+  const poolOf = async (sponsor) => (await api.call.rewardsApi.pool(content, sponsor)).unwrap();
+  assert.equal((await poolOf(stranger.address)).balance.toBigInt(), 1n);
+  assert.equal((await poolOf(alice.address)).terms[0].pricePerMib.toBigInt(), 2n * FUEL);
+
   // Bob signs a receipt for the whole chunk at 1 FUEL per MiB, in the current epoch.
   const head = (await api.rpc.chain.getHeader()).number.toNumber();
   const epoch = Math.floor(head / EPOCH);
@@ -120,11 +131,12 @@ test('a viewer funds an escrow, an edge claims one receipt, is paid, and the epo
     chunkCount: 1,
     bytes: MIB,
     pricePerMib: FUEL,
+    payer: 'Escrow',
     epoch,
     ttfbMs: 20,
     throughputKbps: 40_000
   });
-  const signature = bob.sign(u8aConcat(stringToU8a('vidchain/receipt/v3'), genesis, receipt.toU8a()));
+  const signature = bob.sign(u8aConcat(stringToU8a('vidchain/receipt/v4'), genesis, receipt.toU8a()));
   // The receipt's slot: blake2(SCALE(("vidchain/receipt-position/v1", viewer, nonce)))[0..4], LE.
   const tag = stringToU8a('vidchain/receipt-position/v1');
   const slot = blake2AsU8a(u8aConcat(compactToU8a(tag.length), tag, decodeAddress(bob.address), le64(1)), 256);
@@ -148,6 +160,10 @@ test('a viewer funds an escrow, an edge claims one receipt, is paid, and the epo
   assert.equal(paid.toEdge.toBigInt() + paid.toCreator.toBigInt() + paid.toTreasury.toBigInt(), FUEL);
   assert.equal(await fuelOf(alice.address) - aliceBefore, paid.toEdge.toBigInt() + paid.toCreator.toBigInt());
   assert.equal((await api.call.rewardsApi.escrow(bob.address)).unwrap().balance.toBigInt(), 9n * FUEL);
+  assert.ok(paid.payer.isEscrow, 'the payer the viewer signed');
+  // Neither pool paid for a receipt that named the escrow.
+  assert.equal((await poolOf(stranger.address)).balance.toBigInt(), 1n);
+  assert.equal((await poolOf(alice.address)).balance.toBigInt(), FUEL);
 
   // Sealing: Alice's verified receipt paid the treasury a fee of 0.05 FUEL; delivery emission
   // pays her 80 % of it, never more (her endpoint answers no probe: no availability share).

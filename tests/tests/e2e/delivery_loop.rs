@@ -152,6 +152,7 @@ async fn claims_are_drawn_proven_verified_and_slashed_on_a_real_node() -> anyhow
 					bytes: chunk as u64,
 					// 1 FUEL per MiB.
 					price_per_mib: FUEL,
+					payer: vidchain_primitives::delivery::Payer::Escrow,
 					epoch,
 					ttfb_ms: 20,
 					throughput_kbps: 50_000,

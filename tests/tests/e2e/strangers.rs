@@ -70,6 +70,7 @@ fn signed(
 		chunk_count: 1,
 		bytes: chunk_size,
 		price_per_mib: 1_000_000_000,
+		payer: vidchain_primitives::delivery::Payer::Escrow,
 		epoch,
 		ttfb_ms: 1,
 		throughput_kbps: 1,

@@ -155,6 +155,7 @@ impl<T: Config> Pallet<T> {
 				viewer: leaf.receipt.viewer,
 				content: leaf.receipt.content,
 				price_per_mib: leaf.receipt.price_per_mib,
+				payer: leaf.receipt.payer,
 				hits,
 			})
 			.collect();

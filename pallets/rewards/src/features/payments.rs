@@ -50,22 +50,36 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Take up to what `edge`'s hits on a receipt of `content` owe from the content's pool, if
-	/// it has one that pays `edge`: `Some((taken, due))`, else `None`.
+	/// Take up to what `edge`'s hits on a receipt of `content` served in `epoch` owe from
+	/// `sponsor`'s pool of that content, at the terms the pool had for `epoch`: `(taken, due)`;
+	/// `None` if there is no such pool or its terms for `epoch` do not pay `edge` (the edge took
+	/// a receipt it should not have). A pool emptied while unlocking is removed.
 	fn charge_pool(
 		content: &ContentId,
+		sponsor: &T::AccountId,
 		edge: &T::AccountId,
+		epoch: EpochIndex,
 		total_bytes: u64,
 		hits: u32,
 		samples: u32,
 	) -> Option<(Balance, Balance)> {
-		Pools::<T>::mutate(content, |maybe| {
-			let pool = maybe.as_mut().filter(|pool| pool.pays(edge))?;
-			let due = Self::amount_due(total_bytes, hits, samples, pool.price_per_mib);
+		let charged = Pools::<T>::mutate_exists(content, sponsor, |maybe| {
+			let pool = maybe.as_mut()?;
+			let price = pool.pays(edge, epoch)?;
+			let due = Self::amount_due(total_bytes, hits, samples, price);
 			let taken = due.min(pool.balance);
 			pool.balance -= taken;
-			Some((taken, due))
-		})
+			let closed = pool.balance == 0 && pool.unlock_at.is_some();
+			if closed {
+				*maybe = None;
+			}
+			Some((taken, due, closed))
+		});
+		let (taken, due, closed) = charged?;
+		if closed {
+			Self::deposit_event(Event::PoolClosed { content: *content, sponsor: sponsor.clone() });
+		}
+		Some((taken, due))
 	}
 
 	/// Pay `to` from the pallet's account; what cannot be paid to it (say, below FUEL's minimum
@@ -83,8 +97,9 @@ impl<T: Config> Pallet<T> {
 		0
 	}
 
-	/// Settle a verified claim of `edge` for `epoch`: each drawn receipt pays its hits from its
-	/// content's pool (when the pool pays `edge`) or from its viewer's escrow, split three ways.
+	/// Settle a verified claim of `edge` for `epoch`: each drawn receipt pays its hits from the
+	/// payer it names — its viewer's escrow, or one sponsor's pool of its content — split three
+	/// ways.
 	pub(crate) fn pay_claim(
 		edge: &T::AccountId,
 		epoch: EpochIndex,
@@ -96,14 +111,18 @@ impl<T: Config> Pallet<T> {
 		// The protocol fee of the split: the edge's weight in the delivery emission.
 		let mut fee = 0u128;
 		for receipt in drawn {
-			let (payer, taken, due) =
-				match Self::charge_pool(&receipt.content, edge, total_bytes, receipt.hits, samples) {
-					Some((taken, due)) => (Payer::Pool(receipt.content), taken, due),
-					None => {
-						let due = Self::amount_due(total_bytes, receipt.hits, samples, receipt.price_per_mib);
-						(Payer::Escrow(receipt.viewer.clone()), Self::charge_escrow(&receipt.viewer, due), due)
-					},
-				};
+			// The payer the viewer signed, and nobody else: a pool that does not pay this edge
+			// pays nothing, and the viewer's escrow is not charged in its place.
+			let at_receipt_price = || Self::amount_due(total_bytes, receipt.hits, samples, receipt.price_per_mib);
+			let (taken, due) = match &receipt.payer {
+				Payer::Escrow => {
+					let due = at_receipt_price();
+					(Self::charge_escrow(&receipt.viewer, due), due)
+				},
+				Payer::Pool(sponsor) =>
+					Self::charge_pool(&receipt.content, sponsor, edge, epoch, total_bytes, receipt.hits, samples)
+						.unwrap_or_else(|| (0, at_receipt_price())),
+			};
 			let (edge_part, creator_part, mut treasury_part) = Self::split(taken);
 			fee = fee.saturating_add(treasury_part);
 			let mut creator_paid = 0;
@@ -124,7 +143,9 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(Event::Paid {
 				edge: edge.clone(),
 				epoch,
-				payer,
+				viewer: receipt.viewer.clone(),
+				content: receipt.content,
+				payer: receipt.payer.clone(),
 				amount: taken,
 				to_edge: edge_part,
 				to_creator: creator_paid,

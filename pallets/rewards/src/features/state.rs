@@ -51,15 +51,23 @@ impl<T: Config> Pallet<T> {
 		Escrows::<T>::get(viewer)
 	}
 
-	/// `content`'s sponsor pool as the runtime API shows it.
+	/// `sponsor`'s pool of `content` as the runtime API shows it.
 	pub fn pool_view(
 		content: &ContentId,
+		sponsor: &T::AccountId,
 	) -> Option<vidchain_primitives::rewards::PoolView<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>>> {
-		Pools::<T>::get(content).map(|p| vidchain_primitives::rewards::PoolView {
-			sponsor: p.sponsor,
+		Pools::<T>::get(content, sponsor).map(|p| vidchain_primitives::rewards::PoolView {
+			sponsor: sponsor.clone(),
 			balance: p.balance,
-			price_per_mib: p.price_per_mib,
-			edges: p.edges.into_inner(),
+			terms: p
+				.terms
+				.into_iter()
+				.map(|t| vidchain_primitives::rewards::PoolTermsView {
+					from: t.from,
+					price_per_mib: t.price_per_mib,
+					edges: t.edges.into_inner(),
+				})
+				.collect(),
 			unlock_at: p.unlock_at,
 		})
 	}
@@ -87,7 +95,13 @@ impl<T: Config> Pallet<T> {
 			frame_support::ensure!(escrow.balance + escrow.reserve > 0, "an empty escrow is kept");
 			owed = owed.saturating_add(escrow.balance).saturating_add(escrow.reserve);
 		}
-		for (_, pool) in Pools::<T>::iter() {
+		for (_, _, pool) in Pools::<T>::iter() {
+			frame_support::ensure!(!pool.terms.is_empty(), "a pool without terms");
+			frame_support::ensure!(
+				pool.terms.windows(2).all(|w| w[0].from < w[1].from),
+				"a pool's terms out of order"
+			);
+			frame_support::ensure!(pool.balance > 0 || pool.unlock_at.is_none(), "an empty unlocking pool is kept");
 			owed = owed.saturating_add(pool.balance);
 		}
 		for (epoch, totals) in EpochRewards::<T>::iter() {
